@@ -1,0 +1,5 @@
+mod codes;
+mod diagnostic;
+mod load;
+mod source;
+fn main() {}
