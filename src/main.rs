@@ -1,4 +1,9 @@
 mod codes;
+mod date;
+mod decode;
+mod model;
+mod suggest;
+mod money;
 mod diagnostic;
 mod load;
 mod source;

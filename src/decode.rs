@@ -1,0 +1,1089 @@
+//! Located tree → plan model. Every structural problem (unknown field, wrong
+//! type, missing field, bad amount or date) becomes a diagnostic at the exact
+//! place, and decoding goes on so that one run reports them all.
+
+use crate::codes::Code;
+use crate::date::{self, DateSpec};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::node::{Node, Value};
+use crate::model::*;
+use crate::money::{self, Money, MoneyError};
+use crate::source::{FileId, Span};
+use crate::suggest;
+
+/// What one file contributes to a plan.
+#[derive(Debug, Default)]
+pub struct Fragment {
+    pub header: Option<(Plan, Span)>,
+    pub sources: Vec<Source>,
+    pub partners: Vec<Partner>,
+    pub sections: Vec<Section>,
+    pub priorities: Vec<Priority>,
+}
+
+pub struct Decoder<'d> {
+    pub diags: &'d mut Diagnostics,
+}
+
+/// A mapping whose keys have been checked against the known field names.
+struct Fields<'n> {
+    node: &'n Node,
+    what: &'static str,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.node.get(key).filter(|n| n.value != Value::Null)
+    }
+}
+
+const FILE_FIELDS: &[&str] = &["plan", "sources", "partners", "sections", "priorities"];
+const PLAN_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "authority",
+    "fund_holder",
+    "period",
+    "status",
+    "version",
+    "currency",
+    "review_interval",
+    "must_balance",
+    "default_source",
+    "stated",
+    "approval",
+    "summary",
+    "monitoring",
+    "schools",
+    "schools_to_join",
+    "steering_group",
+    "checks",
+];
+const SOURCE_FIELDS: &[&str] = &["id", "name", "amount", "start", "restricted_to", "note"];
+const PARTNER_FIELDS: &[&str] = &["id", "name"];
+const SECTION_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "scope",
+    "outcome",
+    "source",
+    "stated_total",
+    "description",
+    "priorities",
+];
+const PRIORITY_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "section",
+    "outcome",
+    "aims",
+    "cross_references",
+    "core_offer",
+    "needs",
+    "baseline",
+    "measures",
+    "rationale",
+    "national_indicators",
+    "source",
+    "stated_total",
+    "activities",
+    "further_actions",
+];
+const ACTIVITY_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "outcomes",
+    "serves",
+    "strand",
+    "success_measures",
+    "cost",
+    "partners",
+    "lead",
+    "timescale",
+    "sustainability",
+    "national_indicators",
+    "actions",
+    "progress",
+];
+const COST_FIELDS: &[&str] = &[
+    "amount",
+    "tbc",
+    "not_applicable",
+    "see",
+    "met_by",
+    "how",
+    "source",
+    "sources",
+    "lines",
+    "phasing",
+    "approx",
+    "note",
+];
+const PROGRESS_FIELDS: &[&str] = &["date", "rag", "status", "text", "mitigation", "completed"];
+
+impl Decoder<'_> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// Checks that `node` is a mapping and that every key is known.
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &'static str,
+        known: &[&'static str],
+    ) -> Option<Fields<'n>> {
+        let Some(entries) = node.entries() else {
+            self.error(
+                Diagnostic::new(
+                    Code::WrongType,
+                    node.span,
+                    format!("{what} should be a mapping of fields, found {}", node.kind()),
+                )
+                .label("expected `field: value` lines here")
+                .help(format!("write the {what}'s fields, one `name: value` per line")),
+            );
+            return None;
+        };
+        for entry in entries {
+            if known.contains(&entry.key.as_str()) {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownField,
+                entry.key_span,
+                format!("unknown field `{}` in {what}", entry.key),
+            );
+            diagnostic = match suggest::nearest(&entry.key, known.iter().copied()) {
+                Some(near) => diagnostic
+                    .label(format!("did you mean `{near}`?"))
+                    .help(format!("rename `{}` to `{near}`", entry.key)),
+                None => diagnostic
+                    .label("not a field of this")
+                    .help(format!("the fields of {what} are: {}", known.join(", "))),
+            };
+            self.error(diagnostic);
+        }
+        Some(Fields { node, what })
+    }
+
+    fn missing(&mut self, fields: &Fields, key: &str, example: &str) {
+        self.error(
+            Diagnostic::new(
+                Code::MissingField,
+                fields.node.span,
+                format!("{} has no `{key}`", fields.what),
+            )
+            .label(format!("`{key}` is required here"))
+            .help(format!("add `{key}: {example}`")),
+        );
+    }
+
+    fn wrong_type(&mut self, node: &Node, key: &str, expected: &str) {
+        self.error(
+            Diagnostic::new(
+                Code::WrongType,
+                node.span,
+                format!("`{key}` should be {expected}, found {}", node.kind()),
+            )
+            .label(format!("expected {expected}"))
+            .help(format!("write `{key}` as {expected}")),
+        );
+    }
+
+    fn scalar(&mut self, node: &Node, key: &str) -> Option<Located<String>> {
+        match node.scalar_text() {
+            Some(text) => Some(Located::new(text.trim().to_string(), node.span)),
+            None => {
+                self.wrong_type(node, key, "text");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, f: &Fields, key: &str) -> Option<Located<String>> {
+        let node = f.get(key)?;
+        self.scalar(node, key)
+    }
+
+    fn req_string(&mut self, f: &Fields, key: &str, example: &str) -> Option<Located<String>> {
+        match f.get(key) {
+            Some(node) => self.scalar(node, key),
+            None => {
+                self.missing(f, key, example);
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, f: &Fields, key: &str) -> Option<String> {
+        self.string(f, key).map(|s| s.value)
+    }
+
+    /// A list of strings, or one string.
+    fn strings(&mut self, f: &Fields, key: &str) -> Vec<String> {
+        self.ids(f, key).into_iter().map(|s| s.value).collect()
+    }
+
+    /// A list of names or ids, or one.
+    fn ids(&mut self, f: &Fields, key: &str) -> Vec<Id> {
+        match f.get(key) {
+            None => Vec::new(),
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items.iter().filter_map(|n| self.scalar(n, key)).collect(),
+            Some(node) => self.scalar(node, key).into_iter().collect(),
+        }
+    }
+
+    fn list<T>(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        match f.get(key) {
+            None => Vec::new(),
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items.iter().filter_map(|n| item(self, n)).collect(),
+            Some(node) => {
+                self.wrong_type(node, key, "a list (lines starting with `- `)");
+                Vec::new()
+            }
+        }
+    }
+
+    fn bool(&mut self, f: &Fields, key: &str) -> bool {
+        match f.get(key) {
+            None => false,
+            Some(Node {
+                value: Value::Bool(b),
+                ..
+            }) => *b,
+            Some(node) => {
+                self.wrong_type(node, key, "`true` or `false`");
+                false
+            }
+        }
+    }
+
+    fn keyword<T: Copy>(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        choices: &[(&'static str, T)],
+    ) -> Option<Located<T>> {
+        let text = self.string(f, key)?;
+        self.keyword_of(&text, key, choices)
+    }
+
+    fn keyword_of<T: Copy>(
+        &mut self,
+        text: &Located<String>,
+        key: &str,
+        choices: &[(&'static str, T)],
+    ) -> Option<Located<T>> {
+        let folded = text.value.to_lowercase().replace(['_', ' '], "-");
+        if let Some((_, value)) = choices.iter().find(|(name, _)| *name == folded) {
+            return Some(Located::new(*value, text.span));
+        }
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        let mut diagnostic = Diagnostic::new(
+            Code::InvalidValue,
+            text.span,
+            format!("`{}` is not a valid `{key}`", text.value),
+        );
+        diagnostic = match suggest::nearest(&text.value, names.iter().copied()) {
+            Some(near) => diagnostic
+                .label(format!("did you mean `{near}`?"))
+                .help(format!("`{key}` is one of: {}", names.join(", "))),
+            None => diagnostic
+                .label("not one of the allowed values")
+                .help(format!("`{key}` is one of: {}", names.join(", "))),
+        };
+        self.error(diagnostic);
+        None
+    }
+
+    pub fn money(&mut self, node: &Node, key: &str) -> Option<Located<Money>> {
+        let text = match &node.value {
+            Value::Number(s) | Value::Str(s) => s,
+            _ => {
+                self.wrong_type(node, key, "an amount such as `1020` or `\"£4,462.20\"`");
+                return None;
+            }
+        };
+        let span = node.span;
+        let diagnostic = match money::parse(text) {
+            Ok(value) => return Some(Located::new(value, span)),
+            Err(MoneyError::Unclean { suggestion }) => {
+                let d = Diagnostic::new(
+                    Code::UncleanAmount,
+                    span,
+                    format!("`{text}` is not a clean amount of money"),
+                );
+                match suggestion {
+                    Some(s) => d
+                        .label(format!("probably {}", money::format_gbp(s)))
+                        .help(format!(
+                            "write `{key}: {}`; for an estimate add `approx: true`",
+                            money::format_plain(s).trim_end_matches(".00")
+                        )),
+                    None => d.label("not a number").help(
+                        "write the amount in pounds and pence, e.g. `1020` or `4462.20`; \
+                         for an unknown cost write `tbc`",
+                    ),
+                }
+            }
+            Err(MoneyError::Negative { value }) => Diagnostic::new(
+                Code::NegativeAmount,
+                span,
+                format!("amount {} is negative", money::format_gbp(value)),
+            )
+            .label("negative amount")
+            .help("costs and funds are never negative: record an underspend as a funding source"),
+            Err(MoneyError::TooManyDecimals { value }) => Diagnostic::new(
+                Code::TooManyDecimals,
+                span,
+                format!("amount `{text}` has more than two decimal places"),
+            )
+            .label("more precise than a penny")
+            .help(format!(
+                "round it to pence: `{}`",
+                money::format_plain(value)
+            )),
+            Err(MoneyError::OutOfRange) => Diagnostic::new(
+                Code::AmountOutOfRange,
+                span,
+                format!("amount `{text}` is too large to be a real figure"),
+            )
+            .label("over £100,000,000,000")
+            .help("check the number of digits"),
+        };
+        self.error(diagnostic);
+        None
+    }
+
+    fn money_field(&mut self, f: &Fields, key: &str) -> Option<Located<Money>> {
+        let node = f.get(key)?;
+        self.money(node, key)
+    }
+
+    fn date_node(&mut self, node: &Node, key: &str) -> Option<Located<DateSpec>> {
+        let text = self.scalar(node, key)?;
+        match date::parse(&text.value) {
+            Ok(spec) => Some(Located::new(spec, text.span)),
+            Err(err) => {
+                let mut d = Diagnostic::new(Code::BadDate, text.span, err.message)
+                    .label("not a date");
+                if let Some(s) = err.suggestion {
+                    d = d.help(s);
+                }
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, f: &Fields, key: &str) -> Option<Located<DateSpec>> {
+        let node = f.get(key)?;
+        self.date_node(node, key)
+    }
+
+    fn stated(&mut self, f: &Fields, key: &str) -> Option<Located<Stated>> {
+        let node = f.get(key)?;
+        if let Some(text) = node.scalar_text()
+            && text.trim().eq_ignore_ascii_case("tbc")
+        {
+            return Some(Located::new(Stated::Tbc, node.span));
+        }
+        self.money(node, key)
+            .map(|m| Located::new(Stated::Amount(m.value), m.span))
+    }
+
+    /// One file's top level.
+    pub fn file(&mut self, root: &Node, file: FileId) -> Fragment {
+        let mut fragment = Fragment::default();
+        if root.value == Value::Null {
+            return fragment;
+        }
+        let Some(f) = self.fields(root, "a plan file", FILE_FIELDS) else {
+            return fragment;
+        };
+        if let Some(header) = f.get("plan") {
+            fragment.header = self.plan(header, file).map(|p| (p, header.span));
+        }
+        fragment.sources = self.list(&f, "sources", Self::source);
+        fragment.partners = self.list(&f, "partners", Self::partner);
+        fragment.sections = self.list(&f, "sections", Self::section);
+        fragment.priorities = self.list(&f, "priorities", Self::priority);
+        fragment
+    }
+
+    fn plan(&mut self, node: &Node, file: FileId) -> Option<Plan> {
+        let f = self.fields(node, "the plan header", PLAN_FIELDS)?;
+        let id = self.req_string(&f, "id", "druids-heath");
+        let name = self.req_string(&f, "name", "The Real Link – Druids Heath");
+        let kind = self
+            .keyword(
+                &f,
+                "kind",
+                &[("cluster", PlanKind::Cluster), ("county", PlanKind::County)],
+            )
+            .map_or(PlanKind::Cluster, |k| k.value);
+        let period = match f.get("period") {
+            Some(p) => self.period(p),
+            None => {
+                self.missing(&f, "period", "{ start: 2007-09-01, end: 2008-03-31 }");
+                None
+            }
+        };
+        let status = self
+            .keyword(
+                &f,
+                "status",
+                &[
+                    ("draft", PlanStatus::Draft),
+                    ("submitted", PlanStatus::Submitted),
+                    ("approved", PlanStatus::Approved),
+                    ("closed", PlanStatus::Closed),
+                ],
+            )
+            .map(|s| s.value);
+        let review_interval = self
+            .keyword(
+                &f,
+                "review_interval",
+                &[
+                    ("monthly", ReviewInterval::Monthly),
+                    ("quarterly", ReviewInterval::Quarterly),
+                    ("termly", ReviewInterval::Termly),
+                    ("six-monthly", ReviewInterval::SixMonthly),
+                    ("yearly", ReviewInterval::Yearly),
+                ],
+            )
+            .map(|s| s.value);
+        let stated = match f.get("stated") {
+            Some(node) => match self.fields(
+                node,
+                "the stated totals",
+                &["funds", "allocated", "unallocated", "countywide"],
+            ) {
+                Some(s) => StatedTotals {
+                    funds: self.stated(&s, "funds"),
+                    allocated: self.stated(&s, "allocated"),
+                    unallocated: self.stated(&s, "unallocated"),
+                    countywide: self.stated(&s, "countywide"),
+                },
+                None => StatedTotals::default(),
+            },
+            None => StatedTotals::default(),
+        };
+        let approval = f
+            .get("approval")
+            .and_then(|node| self.fields(node, "the approval", &["body", "date", "note"]))
+            .and_then(|a| {
+                let body = self.req_string(&a, "body", "Steering group")?;
+                Some(Approval {
+                    body: body.value,
+                    date: self.date(&a, "date"),
+                    note: self.text(&a, "note"),
+                })
+            });
+        let checks = self.checks(&f);
+        let plan = Plan {
+            id: id?,
+            name: name?.value,
+            kind,
+            authority: self.text(&f, "authority"),
+            fund_holder: self.text(&f, "fund_holder"),
+            period,
+            status,
+            version: self.text(&f, "version"),
+            currency: self.text(&f, "currency").unwrap_or_else(|| "GBP".into()),
+            review_interval,
+            must_balance: self.bool(&f, "must_balance"),
+            default_source: self.string(&f, "default_source"),
+            stated,
+            approval,
+            summary: self.text(&f, "summary"),
+            monitoring: self.text(&f, "monitoring"),
+            schools: self.strings(&f, "schools"),
+            schools_to_join: self.strings(&f, "schools_to_join"),
+            steering_group: self.strings(&f, "steering_group"),
+            checks,
+            sources: Vec::new(),
+            partners: Vec::new(),
+            sections: Vec::new(),
+            header_span: node.span,
+            files: vec![file],
+        };
+        Some(plan)
+    }
+
+    /// `checks: { D002: allow }`: a severity per check code.
+    pub fn checks_of(&mut self, node: &Node) -> Vec<(Id, Level)> {
+        let Some(entries) = node.entries() else {
+            self.wrong_type(node, "checks", "a mapping of check codes to levels");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            if Code::from_id(&entry.key).is_none() {
+                let ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        entry.key_span,
+                        format!("`{}` is not a check code", entry.key),
+                    )
+                    .label("unknown check code")
+                    .help(format!("check codes are: {}", ids.join(", "))),
+                );
+                continue;
+            }
+            let Some(level) = self.scalar(&entry.value, "level") else {
+                continue;
+            };
+            let level = self.keyword_of(
+                &level,
+                "level",
+                &[
+                    ("allow", Level::Allow),
+                    ("note", Level::Note),
+                    ("warning", Level::Warning),
+                    ("error", Level::Error),
+                ],
+            );
+            if let Some(level) = level {
+                out.push((
+                    Located::new(entry.key.to_uppercase(), entry.key_span),
+                    level.value,
+                ));
+            }
+        }
+        out
+    }
+
+    fn checks(&mut self, f: &Fields) -> Vec<(Id, Level)> {
+        match f.get("checks") {
+            Some(node) => self.checks_of(node),
+            None => Vec::new(),
+        }
+    }
+
+    fn period(&mut self, node: &Node) -> Option<Period> {
+        let f = self.fields(node, "the plan period", &["start", "end"])?;
+        let start = self.date(&f, "start");
+        let end = self.date(&f, "end");
+        if f.get("start").is_none() {
+            self.missing(&f, "start", "2007-09-01");
+        }
+        if f.get("end").is_none() {
+            self.missing(&f, "end", "2008-03-31");
+        }
+        Some(Period {
+            start: start?,
+            end: end?,
+        })
+    }
+
+    fn source(&mut self, node: &Node) -> Option<Source> {
+        let f = self.fields(node, "a funding source", SOURCE_FIELDS)?;
+        let id = self.req_string(&f, "id", "sure-start");
+        let name = self.req_string(&f, "name", "Sure Start Grant");
+        Some(Source {
+            amount: self.money_field(&f, "amount"),
+            start: self.date(&f, "start"),
+            restricted_to: self.ids(&f, "restricted_to"),
+            note: self.text(&f, "note"),
+            id: id?,
+            name: name?.value,
+        })
+    }
+
+    fn partner(&mut self, node: &Node) -> Option<Partner> {
+        let f = self.fields(node, "a partner", PARTNER_FIELDS)?;
+        let id = self.req_string(&f, "id", "police");
+        let name = self.req_string(&f, "name", "West Midlands Police");
+        Some(Partner {
+            id: id?,
+            name: name?.value,
+        })
+    }
+
+    fn section(&mut self, node: &Node) -> Option<Section> {
+        let f = self.fields(node, "a section", SECTION_FIELDS)?;
+        let id = self.req_string(&f, "id", "action-plan");
+        let title = self.req_string(&f, "title", "Action plan");
+        let scope = self
+            .keyword(
+                &f,
+                "scope",
+                &[("local", Scope::Local), ("countywide", Scope::Countywide)],
+            )
+            .map_or(Scope::Local, |s| s.value);
+        Some(Section {
+            scope,
+            outcome: self.string(&f, "outcome"),
+            source: self.string(&f, "source"),
+            stated_total: self.stated(&f, "stated_total"),
+            description: self.text(&f, "description"),
+            priorities: self.list(&f, "priorities", Self::priority),
+            span: node.span,
+            id: id?,
+            title: title?.value,
+        })
+    }
+
+    fn priority(&mut self, node: &Node) -> Option<Priority> {
+        let f = self.fields(node, "a priority", PRIORITY_FIELDS)?;
+        let id = self.req_string(&f, "id", "safety");
+        let title = self.req_string(&f, "title", "Safety");
+        let core_offer = self
+            .ids(&f, "core_offer")
+            .iter()
+            .filter_map(|word| {
+                let choices: Vec<(&'static str, CoreOffer)> =
+                    CoreOffer::ALL.iter().map(|c| (c.key(), *c)).collect();
+                self.keyword_of(word, "core_offer", &choices)
+            })
+            .collect();
+        let needs = match f.get("needs") {
+            Some(node) => match self.fields(node, "needs", &["data", "consultation", "other"]) {
+                Some(n) => Needs {
+                    data: self.strings(&n, "data"),
+                    consultation: self.strings(&n, "consultation"),
+                    other: self.strings(&n, "other"),
+                },
+                None => Needs::default(),
+            },
+            None => Needs::default(),
+        };
+        Some(Priority {
+            section: self.string(&f, "section"),
+            outcome: self.string(&f, "outcome"),
+            aims: self.ids(&f, "aims"),
+            cross_references: self.list(&f, "cross_references", Self::cross_reference),
+            core_offer,
+            needs,
+            baseline: self.text(&f, "baseline"),
+            measures: self.text(&f, "measures"),
+            rationale: self.text(&f, "rationale"),
+            national_indicators: self.ids(&f, "national_indicators"),
+            source: self.string(&f, "source"),
+            stated_total: self.stated(&f, "stated_total"),
+            activities: self.list(&f, "activities", Self::activity),
+            further_actions: self.list(&f, "further_actions", Self::further_action),
+            span: node.span,
+            id: id?,
+            title: title?.value,
+        })
+    }
+
+    fn cross_reference(&mut self, node: &Node) -> Option<CrossReference> {
+        let f = self.fields(node, "a cross-reference", &["activity", "outcome", "note"])?;
+        let outcome = self.req_string(&f, "outcome", "be-healthy");
+        Some(CrossReference {
+            activity: self.string(&f, "activity"),
+            note: self.text(&f, "note"),
+            span: node.span,
+            outcome: outcome?,
+        })
+    }
+
+    fn further_action(&mut self, node: &Node) -> Option<FurtherAction> {
+        let f = self.fields(
+            node,
+            "a further action",
+            &["need", "outcomes", "plan", "partners"],
+        )?;
+        let plan = self.req_string(&f, "plan", "Drug awareness workshops");
+        Some(FurtherAction {
+            need: self.text(&f, "need"),
+            outcomes: self.ids(&f, "outcomes"),
+            partners: self.text(&f, "partners"),
+            plan: plan?.value,
+        })
+    }
+
+    fn activity(&mut self, node: &Node) -> Option<Activity> {
+        let f = self.fields(node, "an activity", ACTIVITY_FIELDS)?;
+        let id = self.req_string(&f, "id", "\"1.1\"");
+        let title = self.req_string(&f, "title", "Community facilities");
+        let outcomes = self.list(&f, "outcomes", Self::outcome_code);
+        let cost = f.get("cost").and_then(|c| self.cost(c));
+        let partners = match f.get("partners") {
+            None => Vec::new(),
+            Some(node @ Node {
+                value: Value::Seq(_),
+                ..
+            }) => self.partner_refs(node, "partners", PartnerRole::Existing),
+            Some(node) => match self.fields(
+                node,
+                "an activity's partners",
+                &["lead", "existing", "to_approach"],
+            ) {
+                Some(p) => {
+                    let mut refs = Vec::new();
+                    for (key, role) in [
+                        ("lead", PartnerRole::Lead),
+                        ("existing", PartnerRole::Existing),
+                        ("to_approach", PartnerRole::ToApproach),
+                    ] {
+                        if let Some(list) = p.get(key) {
+                            refs.extend(self.partner_refs(list, key, role));
+                        }
+                    }
+                    refs
+                }
+                None => Vec::new(),
+            },
+        };
+        let timescale = f.get("timescale").and_then(|t| self.timescale(t));
+        let actions = self.list(&f, "actions", Self::action);
+        let progress = self.list(&f, "progress", Self::progress);
+        Some(Activity {
+            description: self.text(&f, "description"),
+            outcomes,
+            serves: self.ids(&f, "serves"),
+            strand: self.text(&f, "strand"),
+            success_measures: self.strings(&f, "success_measures"),
+            cost,
+            partners,
+            lead: self.text(&f, "lead"),
+            timescale,
+            sustainability: self.text(&f, "sustainability"),
+            national_indicators: self.ids(&f, "national_indicators"),
+            actions,
+            progress,
+            span: node.span,
+            id: id?,
+            title: title?.value,
+        })
+    }
+
+    fn partner_refs(&mut self, node: &Node, key: &str, role: PartnerRole) -> Vec<PartnerRef> {
+        let items: Vec<&Node> = match &node.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        items
+            .into_iter()
+            .filter_map(|n| self.scalar(n, key))
+            .map(|id| PartnerRef { id, role })
+            .collect()
+    }
+
+    fn outcome_code(&mut self, node: &Node) -> Option<OutcomeCode> {
+        if node.scalar_text().is_some() {
+            return Some(OutcomeCode {
+                code: self.scalar(node, "outcomes")?,
+                title: None,
+            });
+        }
+        let f = self.fields(node, "an outcome code", &["code", "title"])?;
+        let code = self.req_string(&f, "code", "\"2.2\"");
+        Some(OutcomeCode {
+            title: self.string(&f, "title"),
+            code: code?,
+        })
+    }
+
+    fn timescale(&mut self, node: &Node) -> Option<Timescale> {
+        if let Some(text) = node.scalar_text() {
+            return Some(Timescale {
+                start: None,
+                end: None,
+                text: Some(text.to_string()),
+                span: node.span,
+            });
+        }
+        let f = self.fields(node, "a timescale", &["start", "end", "text"])?;
+        Some(Timescale {
+            start: self.date(&f, "start"),
+            end: self.date(&f, "end"),
+            text: self.text(&f, "text"),
+            span: node.span,
+        })
+    }
+
+    fn action(&mut self, node: &Node) -> Option<Action> {
+        if let Some(text) = node.scalar_text() {
+            return Some(Action {
+                text: text.to_string(),
+                progress: Vec::new(),
+            });
+        }
+        let f = self.fields(node, "an action", &["text", "progress"])?;
+        let text = self.req_string(&f, "text", "Set up a focus group");
+        Some(Action {
+            progress: self.list(&f, "progress", Self::progress),
+            text: text?.value,
+        })
+    }
+
+    fn progress(&mut self, node: &Node) -> Option<Progress> {
+        let f = self.fields(node, "a progress update", PROGRESS_FIELDS)?;
+        let date = match f.get("date") {
+            Some(d) => self.date_node(d, "date"),
+            None => {
+                self.missing(&f, "date", "2008-06-30");
+                None
+            }
+        };
+        let rag = self
+            .keyword(
+                &f,
+                "rag",
+                &[
+                    ("red", Rag::Red),
+                    ("amber", Rag::Amber),
+                    ("green", Rag::Green),
+                ],
+            )
+            .map(|r| r.value);
+        let status = self
+            .keyword(
+                &f,
+                "status",
+                &[
+                    ("not-started", WorkStatus::NotStarted),
+                    ("in-progress", WorkStatus::InProgress),
+                    ("complete", WorkStatus::Complete),
+                ],
+            )
+            .map(|s| s.value);
+        Some(Progress {
+            rag,
+            status,
+            text: self.text(&f, "text"),
+            mitigation: self.text(&f, "mitigation"),
+            completed: self.date(&f, "completed"),
+            span: node.span,
+            date: date?,
+        })
+    }
+
+    fn cost(&mut self, node: &Node) -> Option<Cost> {
+        let simple = |kind| Cost {
+            kind,
+            source: None,
+            shares: Vec::new(),
+            lines: Vec::new(),
+            phasing: Vec::new(),
+            approx: false,
+            note: None,
+            span: node.span,
+        };
+        if let Some(text) = node.scalar_text() {
+            let word = text.trim().to_lowercase();
+            return match word.as_str() {
+                "tbc" | "tba" | "to be confirmed" => Some(simple(CostKind::Tbc)),
+                "n/a" | "na" | "none" | "not applicable" => Some(simple(CostKind::NotApplicable)),
+                _ => self
+                    .money(node, "cost")
+                    .map(|m| simple(CostKind::Amount(m))),
+            };
+        }
+        let f = self.fields(node, "a cost", COST_FIELDS)?;
+        let lines = self.list(&f, "lines", |d, n| {
+            let l = d.fields(n, "a cost line", &["item", "amount"])?;
+            let item = d.req_string(&l, "item", "External training");
+            let amount = match l.get("amount") {
+                Some(a) => d.money(a, "amount"),
+                None => {
+                    d.missing(&l, "amount", "8000");
+                    None
+                }
+            };
+            Some(CostLine {
+                item: item?.value,
+                amount: amount?,
+            })
+        });
+        let shares = self.list(&f, "sources", |d, n| {
+            let s = d.fields(n, "a source's share", &["source", "amount"])?;
+            let source = d.req_string(&s, "source", "action-plan");
+            let amount = match s.get("amount") {
+                Some(a) => d.money(a, "amount"),
+                None => {
+                    d.missing(&s, "amount", "600");
+                    None
+                }
+            };
+            Some(SourceShare {
+                source: source?,
+                amount: amount?,
+            })
+        });
+        let phasing = match f.get("phasing") {
+            None => Vec::new(),
+            Some(p) => match p.entries() {
+                Some(entries) => entries
+                    .iter()
+                    .filter_map(|e| {
+                        let year_node = Node {
+                            span: e.key_span,
+                            value: Value::Str(e.key.clone()),
+                        };
+                        let year = self.date_node(&year_node, "phasing year");
+                        let amount = self.money(&e.value, "amount");
+                        Some(Phase {
+                            year: year?,
+                            amount: amount?,
+                        })
+                    })
+                    .collect(),
+                None => {
+                    self.wrong_type(p, "phasing", "a mapping of years to amounts");
+                    Vec::new()
+                }
+            },
+        };
+        let forms: Vec<&str> = ["amount", "tbc", "not_applicable", "see", "met_by"]
+            .into_iter()
+            .filter(|k| f.get(k).is_some())
+            .collect();
+        let kind = match forms.as_slice() {
+            ["amount"] => CostKind::Amount(self.money_field(&f, "amount")?),
+            ["tbc"] => CostKind::Tbc,
+            ["not_applicable"] => CostKind::NotApplicable,
+            ["see"] => CostKind::See(self.string(&f, "see")?),
+            [_] => {
+                let how = self
+                    .keyword(
+                        &f,
+                        "how",
+                        &[
+                            ("in-kind", MetBy::InKind),
+                            ("staff-time", MetBy::StaffTime),
+                            ("other-fund", MetBy::OtherFund),
+                        ],
+                    )
+                    .map_or(MetBy::OtherFund, |h| h.value);
+                CostKind::Met {
+                    by: self.text(&f, "met_by")?,
+                    how,
+                }
+            }
+            [] if !lines.is_empty() => {
+                let total = lines.iter().map(|l| l.amount.value).sum();
+                let span = f.get("lines").map_or(node.span, |n| n.span);
+                CostKind::Amount(Located::new(total, span))
+            }
+            [] => {
+                self.error(
+                    Diagnostic::new(Code::MissingField, node.span, "a cost says nothing about its amount")
+                        .label("no `amount`, `tbc`, `see` or `met_by`")
+                        .help("add `amount: 1020`, or `tbc: true`, `see: \"2.1\"` or `met_by: NRF funding`"),
+                );
+                return None;
+            }
+            [_, second, ..] => {
+                let span = f.get(second).map_or(node.span, |n| n.span);
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("a cost is either {} or the other, not both", forms.join(" or ")),
+                    )
+                    .label("second kind of cost")
+                    .help("keep one of `amount`, `tbc`, `not_applicable`, `see` and `met_by`"),
+                );
+                return None;
+            }
+        };
+        let tbc_note = match f.get("tbc").map(|n| &n.value) {
+            Some(Value::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        Some(Cost {
+            kind,
+            source: self.string(&f, "source"),
+            shares,
+            lines,
+            phasing,
+            approx: self.bool(&f, "approx"),
+            note: self.text(&f, "note").or(tbc_note),
+            span: node.span,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml;
+    use crate::source::SourceFile;
+
+    fn decode(text: &str) -> (Fragment, Vec<Diagnostic>) {
+        let source = SourceFile::new("t.yaml".into(), text.to_string());
+        let root = yaml::parse(FileId(0), &source).expect("valid YAML");
+        let mut diags = Diagnostics::default();
+        let fragment = Decoder { diags: &mut diags }.file(&root, FileId(0));
+        (fragment, diags.into_sorted())
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_near_name() {
+        let (_, diags) = decode("priorities:\n  - id: p\n    titel: Safety\n");
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MissingField, Code::UnknownField]);
+        assert_eq!(diags[1].primary.message, "did you mean `title`?");
+    }
+
+    #[test]
+    fn cost_forms() {
+        let (fragment, diags) = decode(
+            "priorities:\n  - id: p\n    title: P\n    activities:\n\
+             \x20     - { id: a, title: A, cost: 1020 }\n\
+             \x20     - { id: b, title: B, cost: tbc }\n\
+             \x20     - { id: c, title: C, cost: { see: a } }\n\
+             \x20     - { id: d, title: D, cost: { met_by: NRF funding } }\n\
+             \x20     - id: e\n        title: E\n        cost:\n          lines:\n\
+             \x20           - { item: x, amount: 8000 }\n            - { item: y, amount: 4000.50 }\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let kinds: Vec<&CostKind> = fragment.priorities[0]
+            .activities
+            .iter()
+            .map(|a| &a.cost.as_ref().unwrap().kind)
+            .collect();
+        assert!(matches!(kinds[0], CostKind::Amount(m) if m.value == Money::from(1020)));
+        assert_eq!(kinds[1], &CostKind::Tbc);
+        assert!(matches!(kinds[2], CostKind::See(id) if id.value == "a"));
+        assert!(matches!(kinds[3], CostKind::Met { how: MetBy::OtherFund, .. }));
+        assert!(
+            matches!(kinds[4], CostKind::Amount(m) if m.value == "12000.50".parse::<Money>().unwrap())
+        );
+    }
+
+    #[test]
+    fn two_cost_forms_are_rejected() {
+        let (_, diags) = decode(
+            "priorities:\n  - id: p\n    title: P\n    activities:\n\
+             \x20     - { id: a, title: A, cost: { amount: 5, tbc: true } }\n",
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::InvalidValue);
+    }
+
+    #[test]
+    fn bad_amount_and_date_are_located() {
+        let text = "sources:\n  - id: s\n    name: S\n    amount: \"£7,,000\"\n    start: Autumn 2007\n";
+        let (_, diags) = decode(text);
+        assert_eq!(diags[0].code, Code::UncleanAmount);
+        assert_eq!(diags[0].primary.message, "probably £7,000");
+        assert_eq!(
+            &text[diags[0].primary.span.start as usize..diags[0].primary.span.end as usize],
+            "\"£7,,000\""
+        );
+        assert_eq!(diags[1].code, Code::BadDate);
+    }
+}

@@ -1,0 +1,219 @@
+//! Amounts of money: exact decimals, parsed strictly.
+//!
+//! A typo in a figure must never pass silently, so only clean numbers are
+//! accepted (`1020`, `4462.20`, `£62,150`). For anything else the error
+//! carries the number the writer probably meant.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+pub type Money = Decimal;
+
+/// Amounts above this are always typos (one hundred billion pounds).
+const MAX_AMOUNT: i64 = 100_000_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoneyError {
+    /// Not a clean number; `suggestion` is what it probably means.
+    Unclean { suggestion: Option<Decimal> },
+    Negative { value: Decimal },
+    TooManyDecimals { value: Decimal },
+    OutOfRange,
+}
+
+/// Parses an amount as written in a plan file.
+pub fn parse(text: &str) -> Result<Money, MoneyError> {
+    let trimmed = text.trim();
+    let unsigned = trimmed.strip_prefix('-').map(str::trim_start);
+    let body = unsigned.unwrap_or(trimmed);
+    let body = body.strip_prefix('£').unwrap_or(body).trim_start();
+    let Some(value) = clean_number(body) else {
+        return Err(MoneyError::Unclean {
+            suggestion: suggest(trimmed),
+        });
+    };
+    let value = if unsigned.is_some() { -value } else { value };
+    check_value(value)
+}
+
+fn check_value(value: Decimal) -> Result<Money, MoneyError> {
+    if value.abs() > Decimal::from(MAX_AMOUNT) {
+        return Err(MoneyError::OutOfRange);
+    }
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(MoneyError::Negative { value });
+    }
+    if value.scale() > 2 && value.normalize().scale() > 2 {
+        return Err(MoneyError::TooManyDecimals { value });
+    }
+    Ok(value)
+}
+
+/// Digits, optionally grouped by thousands with commas, then an optional
+/// decimal part. `None` for anything else.
+fn clean_number(body: &str) -> Option<Decimal> {
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (body, None),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        return None;
+    }
+    if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    if let Some(f) = fraction
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let digits: String = whole.chars().filter(|c| *c != ',').collect();
+    if digits.len() > 20 {
+        // Too long for a Decimal; certainly out of range.
+        return Some(Decimal::from(MAX_AMOUNT) + Decimal::ONE);
+    }
+    let text = match fraction {
+        Some(f) => format!("{digits}.{f}"),
+        None => digits,
+    };
+    Decimal::from_str(&text).ok()
+}
+
+/// The number a messy amount probably means: `£7,,000` → 7000,
+/// `£36'000` → 36000, `15k` → 15000, `£6.3 million` → 6300000,
+/// `about 5000` → 5000, `1e6` → 1000000.
+fn suggest(text: &str) -> Option<Decimal> {
+    let mut s = text.to_lowercase();
+    for word in ["about", "approx.", "approx", "approximately", "circa", "c.", "~", "gbp"] {
+        s = s.replace(word, " ");
+    }
+    let s: String = s
+        .chars()
+        .filter(|c| !matches!(c, '£' | ',' | '\'' | '’' | '_' | ' ' | '(' | ')'))
+        .collect();
+    let (number, multiplier) = [
+        ("million", 1_000_000),
+        ("mn", 1_000_000),
+        ("m", 1_000_000),
+        ("bn", 1_000_000_000),
+        ("k", 1_000),
+    ]
+    .iter()
+    .find_map(|(suffix, m)| s.strip_suffix(suffix).map(|n| (n.to_string(), *m)))
+    .unwrap_or((s.clone(), 1));
+    let value = if let Some((mantissa, exponent)) = number.split_once('e') {
+        let mantissa = Decimal::from_str(mantissa).ok()?;
+        let exponent: u32 = exponent.parse().ok()?;
+        if exponent > 12 {
+            return None;
+        }
+        mantissa.checked_mul(Decimal::from(10i64.checked_pow(exponent)?))?
+    } else {
+        Decimal::from_str(&number).ok()?
+    };
+    let value = value.checked_mul(Decimal::from(multiplier))?.normalize();
+    check_value(value).ok()
+}
+
+/// `£62,150` or `£4,462.20`: whole pounds without pence, pence when there
+/// are any.
+pub fn format_gbp(value: Money) -> String {
+    let negative = value.is_sign_negative() && !value.is_zero();
+    let value = value.abs().round_dp(2);
+    let pence = value.fract() != Decimal::ZERO;
+    let text = if pence {
+        format!("{:.2}", value)
+    } else {
+        format!("{}", value.trunc())
+    };
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w.to_string(), Some(f.to_string())),
+        None => (text, None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    match fraction {
+        Some(f) => format!("{sign}£{grouped}.{f}"),
+        None => format!("{sign}£{grouped}"),
+    }
+}
+
+/// A plain decimal for machine-readable output: `4462.20`, `62150.00`.
+pub fn format_plain(value: Money) -> String {
+    format!("{:.2}", value.round_dp(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn clean_amounts() {
+        assert_eq!(parse("1020"), Ok(d("1020")));
+        assert_eq!(parse("£62,150"), Ok(d("62150")));
+        assert_eq!(parse("£4,462.20"), Ok(d("4462.20")));
+        assert_eq!(parse("0"), Ok(d("0")));
+        assert_eq!(parse(" 1,000,000 "), Ok(d("1000000")));
+        assert_eq!(parse("0.10"), Ok(d("0.10")));
+        assert_eq!(parse("5.000"), Ok(d("5.000")));
+    }
+
+    #[test]
+    fn messy_amounts_suggest_what_they_mean() {
+        let unclean = |s: &str| match parse(s) {
+            Err(MoneyError::Unclean { suggestion }) => suggestion,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(unclean("£7,,000"), Some(d("7000")));
+        assert_eq!(unclean("£36’000"), Some(d("36000")));
+        assert_eq!(unclean("£36'000"), Some(d("36000")));
+        assert_eq!(unclean("15k"), Some(d("15000")));
+        assert_eq!(unclean("£37K"), Some(d("37000")));
+        assert_eq!(unclean("£6.3 million"), Some(d("6300000")));
+        assert_eq!(unclean("about 5000"), Some(d("5000")));
+        assert_eq!(unclean("1e6"), Some(d("1000000")));
+        assert_eq!(unclean("1,00"), Some(d("100")));
+        assert_eq!(unclean("twelve"), None);
+        assert_eq!(unclean(""), None);
+        assert_eq!(unclean("."), None);
+    }
+
+    #[test]
+    fn negative_too_precise_and_huge_amounts() {
+        assert_eq!(parse("-5"), Err(MoneyError::Negative { value: d("-5") }));
+        assert_eq!(
+            parse("0.001"),
+            Err(MoneyError::TooManyDecimals { value: d("0.001") })
+        );
+        assert_eq!(
+            parse("99999999999999999999999999999"),
+            Err(MoneyError::OutOfRange)
+        );
+        assert_eq!(parse("100000000001"), Err(MoneyError::OutOfRange));
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format_gbp(d("62150")), "£62,150");
+        assert_eq!(format_gbp(d("4462.2")), "£4,462.20");
+        assert_eq!(format_gbp(d("0")), "£0");
+        assert_eq!(format_gbp(d("-1000")), "-£1,000");
+        assert_eq!(format_gbp(d("190358")), "£190,358");
+        assert_eq!(format_plain(d("62150")), "62150.00");
+    }
+}
