@@ -255,27 +255,53 @@ mod tests {
 
     #[test]
     fn forms_plans_use() {
-        assert_eq!(range("2007-09-01"), ("2007-09-01".into(), "2007-09-01".into()));
-        assert_eq!(range("Sept 2007"), ("2007-09-01".into(), "2007-09-30".into()));
+        assert_eq!(
+            range("2007-09-01"),
+            ("2007-09-01".into(), "2007-09-01".into())
+        );
+        assert_eq!(
+            range("Sept 2007"),
+            ("2007-09-01".into(), "2007-09-30".into())
+        );
         assert_eq!(range("Sep 07"), ("2007-09-01".into(), "2007-09-30".into()));
-        assert_eq!(range("Feb 2008"), ("2008-02-01".into(), "2008-02-29".into()));
-        assert_eq!(range("March 2008"), ("2008-03-01".into(), "2008-03-31".into()));
+        assert_eq!(
+            range("Feb 2008"),
+            ("2008-02-01".into(), "2008-02-29".into())
+        );
+        assert_eq!(
+            range("March 2008"),
+            ("2008-03-01".into(), "2008-03-31".into())
+        );
         assert_eq!(range("2009-02"), ("2009-02-01".into(), "2009-02-28".into()));
         assert_eq!(range("2011"), ("2011-01-01".into(), "2011-12-31".into()));
         assert_eq!(range("2009/10"), ("2009-04-01".into(), "2010-03-31".into()));
-        assert_eq!(range("FY2009/2010"), ("2009-04-01".into(), "2010-03-31".into()));
-        assert_eq!(range("1 September 2007"), ("2007-09-01".into(), "2007-09-01".into()));
+        assert_eq!(
+            range("FY2009/2010"),
+            ("2009-04-01".into(), "2010-03-31".into())
+        );
+        assert_eq!(
+            range("1 September 2007"),
+            ("2007-09-01".into(), "2007-09-01".into())
+        );
     }
 
     #[test]
     fn bad_dates_say_why() {
         let err = parse("2009-02-30").unwrap_err();
         assert!(err.message.contains("28 days"), "{}", err.message);
-        assert_eq!(err.suggestion.as_deref(), Some("did you mean `2009-02-28`?"));
+        assert_eq!(
+            err.suggestion.as_deref(),
+            Some("did you mean `2009-02-28`?")
+        );
         let err = parse("Autumn 2007").unwrap_err();
         assert!(err.message.contains("season"));
         assert!(err.suggestion.unwrap().contains("2007-09"));
-        assert!(parse("2009/11").unwrap_err().message.contains("financial year"));
+        assert!(
+            parse("2009/11")
+                .unwrap_err()
+                .message
+                .contains("financial year")
+        );
         assert!(parse("2009-13").is_err());
         assert!(parse("throughout the year").is_err());
         assert!(parse("").is_err());

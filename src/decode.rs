@@ -3,6 +3,7 @@
 //! place, and decoding goes on so that one run reports them all.
 
 use crate::codes::Code;
+use crate::config::{Config, FrameworkMode};
 use crate::date::{self, DateSpec};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::node::{Node, Value};
@@ -140,10 +141,15 @@ impl Decoder<'_> {
                 Diagnostic::new(
                     Code::WrongType,
                     node.span,
-                    format!("{what} should be a mapping of fields, found {}", node.kind()),
+                    format!(
+                        "{what} should be a mapping of fields, found {}",
+                        node.kind()
+                    ),
                 )
                 .label("expected `field: value` lines here")
-                .help(format!("write the {what}'s fields, one `name: value` per line")),
+                .help(format!(
+                    "write the {what}'s fields, one `name: value` per line"
+                )),
             );
             return None;
         };
@@ -379,8 +385,8 @@ impl Decoder<'_> {
         match date::parse(&text.value) {
             Ok(spec) => Some(Located::new(spec, text.span)),
             Err(err) => {
-                let mut d = Diagnostic::new(Code::BadDate, text.span, err.message)
-                    .label("not a date");
+                let mut d =
+                    Diagnostic::new(Code::BadDate, text.span, err.message).label("not a date");
                 if let Some(s) = err.suggestion {
                     d = d.help(s);
                 }
@@ -404,6 +410,51 @@ impl Decoder<'_> {
         }
         self.money(node, key)
             .map(|m| Located::new(Stated::Amount(m.value), m.span))
+    }
+
+    /// `planc.toml`.
+    pub fn config(&mut self, root: &Node, config: &mut Config) {
+        let Some(f) = self.fields(
+            root,
+            "planc.toml",
+            &[
+                "plans",
+                "framework",
+                "framework_mode",
+                "currency",
+                "max_file_bytes",
+                "checks",
+            ],
+        ) else {
+            return;
+        };
+        let base = config.root.clone();
+        config.plans = self
+            .strings(&f, "plans")
+            .into_iter()
+            .map(|p| base.join(p))
+            .collect();
+        config.framework = self.text(&f, "framework").map(|p| base.join(p));
+        if let Some(mode) = self.keyword(
+            &f,
+            "framework_mode",
+            &[
+                ("extend", FrameworkMode::Extend),
+                ("replace", FrameworkMode::Replace),
+            ],
+        ) {
+            config.framework_mode = mode.value;
+        }
+        if let Some(currency) = self.text(&f, "currency") {
+            config.currency = currency;
+        }
+        if let Some(node) = f.get("max_file_bytes") {
+            match node.scalar_text().and_then(|t| t.parse::<u64>().ok()) {
+                Some(n) if n > 0 => config.max_file_bytes = n,
+                _ => self.wrong_type(node, "max_file_bytes", "a whole number of bytes"),
+            }
+        }
+        config.checks = self.checks(&f);
     }
 
     /// One file's top level.
@@ -505,7 +556,7 @@ impl Decoder<'_> {
             period,
             status,
             version: self.text(&f, "version"),
-            currency: self.text(&f, "currency").unwrap_or_else(|| "GBP".into()),
+            currency: self.text(&f, "currency"),
             review_interval,
             must_balance: self.bool(&f, "must_balance"),
             default_source: self.string(&f, "default_source"),
@@ -720,10 +771,12 @@ impl Decoder<'_> {
         let cost = f.get("cost").and_then(|c| self.cost(c));
         let partners = match f.get("partners") {
             None => Vec::new(),
-            Some(node @ Node {
-                value: Value::Seq(_),
-                ..
-            }) => self.partner_refs(node, "partners", PartnerRole::Existing),
+            Some(
+                node @ Node {
+                    value: Value::Seq(_),
+                    ..
+                },
+            ) => self.partner_refs(node, "partners", PartnerRole::Existing),
             Some(node) => match self.fields(
                 node,
                 "an activity's partners",
@@ -991,7 +1044,10 @@ impl Decoder<'_> {
                     Diagnostic::new(
                         Code::InvalidValue,
                         span,
-                        format!("a cost is either {} or the other, not both", forms.join(" or ")),
+                        format!(
+                            "a cost is either {} or the other, not both",
+                            forms.join(" or ")
+                        ),
                     )
                     .label("second kind of cost")
                     .help("keep one of `amount`, `tbc`, `not_applicable`, `see` and `met_by`"),
@@ -1058,7 +1114,13 @@ mod tests {
         assert!(matches!(kinds[0], CostKind::Amount(m) if m.value == Money::from(1020)));
         assert_eq!(kinds[1], &CostKind::Tbc);
         assert!(matches!(kinds[2], CostKind::See(id) if id.value == "a"));
-        assert!(matches!(kinds[3], CostKind::Met { how: MetBy::OtherFund, .. }));
+        assert!(matches!(
+            kinds[3],
+            CostKind::Met {
+                how: MetBy::OtherFund,
+                ..
+            }
+        ));
         assert!(
             matches!(kinds[4], CostKind::Amount(m) if m.value == "12000.50".parse::<Money>().unwrap())
         );
@@ -1076,7 +1138,8 @@ mod tests {
 
     #[test]
     fn bad_amount_and_date_are_located() {
-        let text = "sources:\n  - id: s\n    name: S\n    amount: \"£7,,000\"\n    start: Autumn 2007\n";
+        let text =
+            "sources:\n  - id: s\n    name: S\n    amount: \"£7,,000\"\n    start: Autumn 2007\n";
         let (_, diags) = decode(text);
         assert_eq!(diags[0].code, Code::UncleanAmount);
         assert_eq!(diags[0].primary.message, "probably £7,000");
@@ -1086,4 +1149,122 @@ mod tests {
         );
         assert_eq!(diags[1].code, Code::BadDate);
     }
+}
+
+/// Puts one plan's fragments together: exactly one header, then its sources,
+/// partners and sections, and each priority under its section.
+pub fn assemble(
+    path: &std::path::Path,
+    fragments: Vec<(FileId, Fragment)>,
+    diags: &mut Diagnostics,
+) -> Option<Plan> {
+    let mut plan: Option<Plan> = None;
+    let mut loose_priorities = Vec::new();
+    let mut rest = Vec::new();
+    let first_file = fragments.first().map(|(f, _)| *f);
+    for (file, fragment) in fragments {
+        if let Some((header, span)) = fragment.header {
+            match &plan {
+                Some(existing) => diags.push(
+                    Diagnostic::new(
+                        Code::PlanHeader,
+                        span,
+                        format!(
+                            "plan `{}` has a second `plan:` header",
+                            existing.id.value
+                        ),
+                    )
+                    .label("second header")
+                    .with_secondary(existing.header_span, "first header")
+                    .help("keep one `plan:` header per plan; other files add sources, sections and priorities"),
+                ),
+                None => plan = Some(header),
+            }
+        }
+        rest.push((file, fragment.sources, fragment.partners, fragment.sections));
+        loose_priorities.extend(fragment.priorities);
+    }
+    let Some(mut plan) = plan else {
+        if let Some(file) = first_file {
+            diags.push(
+                Diagnostic::new(
+                    Code::PlanHeader,
+                    Span::file_start(file),
+                    format!("{} has no `plan:` header", path.display()),
+                )
+                .label("no file of this plan starts with `plan:`")
+                .help(
+                    "add `plan:` with the plan's `id`, `name` and `period` to one file of the plan",
+                ),
+            );
+        }
+        return None;
+    };
+    for (file, sources, partners, sections) in rest {
+        if !plan.files.contains(&file) {
+            plan.files.push(file);
+        }
+        plan.sources.extend(sources);
+        plan.partners.extend(partners);
+        plan.sections.extend(sections);
+    }
+    if plan.sections.is_empty() && !loose_priorities.is_empty() {
+        plan.sections.push(Section {
+            id: plan.id.clone(),
+            title: plan.name.clone(),
+            scope: Scope::Local,
+            outcome: None,
+            source: None,
+            stated_total: None,
+            description: None,
+            priorities: Vec::new(),
+            span: plan.header_span,
+        });
+    }
+    for priority in loose_priorities {
+        let index = match &priority.section {
+            Some(section) => {
+                let found = plan
+                    .sections
+                    .iter()
+                    .position(|s| s.id.value == section.value);
+                if found.is_none() {
+                    let names: Vec<&str> =
+                        plan.sections.iter().map(|s| s.id.value.as_str()).collect();
+                    let mut d = Diagnostic::new(
+                        Code::UnknownSection,
+                        section.span,
+                        format!("unknown section `{}`", section.value),
+                    )
+                    .label("no section has this id");
+                    d = match suggest::nearest(&section.value, names.iter().copied()) {
+                        Some(near) => d.help(format!("did you mean `{near}`?")),
+                        None => d.help(format!("the plan's sections are: {}", names.join(", "))),
+                    };
+                    diags.push(d.with_secondary(plan.header_span, "the plan's header"));
+                }
+                found
+            }
+            None if plan.sections.len() == 1 => Some(0),
+            None => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        priority.span,
+                        format!(
+                            "priority `{}` does not say which section it is in",
+                            priority.id.value
+                        ),
+                    )
+                    .label("`section` is required here")
+                    .help("the plan has several sections: add `section: <section id>`"),
+                );
+                None
+            }
+        };
+        if let Some(index) = index {
+            plan.sections[index].priorities.push(priority);
+        }
+    }
+    Some(plan)
 }

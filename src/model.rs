@@ -180,7 +180,7 @@ pub struct Plan {
     pub period: Option<Period>,
     pub status: Option<PlanStatus>,
     pub version: Option<String>,
-    pub currency: String,
+    pub currency: Option<String>,
     pub review_interval: Option<ReviewInterval>,
     pub must_balance: bool,
     pub default_source: Option<Id>,
@@ -343,7 +343,10 @@ pub enum CostKind {
     /// Costed under another activity ("see 2.1").
     See(Id),
     /// Met elsewhere: in kind, staff time or another fund.
-    Met { by: String, how: MetBy },
+    Met {
+        by: String,
+        how: MetBy,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,9 +16,15 @@ const MAX_AMOUNT: i64 = 100_000_000_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
     /// Not a clean number; `suggestion` is what it probably means.
-    Unclean { suggestion: Option<Decimal> },
-    Negative { value: Decimal },
-    TooManyDecimals { value: Decimal },
+    Unclean {
+        suggestion: Option<Decimal>,
+    },
+    Negative {
+        value: Decimal,
+    },
+    TooManyDecimals {
+        value: Decimal,
+    },
     OutOfRange,
 }
 
@@ -89,7 +95,16 @@ fn clean_number(body: &str) -> Option<Decimal> {
 /// `about 5000` → 5000, `1e6` → 1000000.
 fn suggest(text: &str) -> Option<Decimal> {
     let mut s = text.to_lowercase();
-    for word in ["about", "approx.", "approx", "approximately", "circa", "c.", "~", "gbp"] {
+    for word in [
+        "about",
+        "approx.",
+        "approx",
+        "approximately",
+        "circa",
+        "c.",
+        "~",
+        "gbp",
+    ] {
         s = s.replace(word, " ");
     }
     let s: String = s

@@ -1,3 +1,360 @@
+//! Load: find plan files, read them within limits, parse each into the
+//! located tree. Every file is read and every parse error reported; a file
+//! that does not parse is left out of the later stages.
+
 pub mod node;
 pub mod toml;
 pub mod yaml;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::codes::Code;
+use crate::config::{self, Config};
+use crate::decode::Decoder;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+use node::Node;
+
+/// How deep planc looks for plan directories below a path.
+const MAX_DIR_DEPTH: usize = 16;
+
+/// A path the user named that cannot be used at all: planc cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: PathBuf },
+    #[error("{path}: not a plan file (expected .yaml, .yml or .toml)")]
+    NotAPlanFile { path: PathBuf },
+}
+
+/// One plan's files, parsed.
+#[derive(Debug)]
+pub struct PlanFiles {
+    /// The file or directory the plan was found at.
+    pub path: PathBuf,
+    pub files: Vec<(FileId, Node)>,
+    /// Some file of the plan could not be read or parsed.
+    pub incomplete: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub plans: Vec<PlanFiles>,
+}
+
+pub fn is_plan_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with('.') || name == config::FILE_NAME {
+        return false;
+    }
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "toml")
+    )
+}
+
+/// Finds `planc.toml` in `start` or the nearest directory above it.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let start = fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        let candidate = d.join(config::FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads `planc.toml`; its problems are diagnostics like any file's.
+pub fn read_config(path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Config {
+    let root = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut config = Config::new(root);
+    if let Some((_, node)) = read_and_parse(path, config::DEFAULT_MAX_FILE_BYTES, sources, diags) {
+        Decoder { diags }.config(&node, &mut config);
+    }
+    config
+}
+
+/// Loads the plans at `paths`: each file is a plan; a directory holding plan
+/// files is a plan of all the files below it; any other directory is searched
+/// for such directories.
+pub fn load(
+    paths: &[PathBuf],
+    config: &Config,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Loaded, LoadError> {
+    let mut loaded = Loaded::default();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|_| LoadError::NotFound { path: path.clone() })?;
+        if meta.is_file() {
+            if !is_plan_file(path) {
+                return Err(LoadError::NotAPlanFile { path: path.clone() });
+            }
+            let mut plan = PlanFiles {
+                path: path.clone(),
+                files: Vec::new(),
+                incomplete: false,
+            };
+            match read_and_parse(path, config.max_file_bytes, sources, diags) {
+                Some(parsed) => plan.files.push(parsed),
+                None => plan.incomplete = true,
+            }
+            loaded.plans.push(plan);
+        } else {
+            let before = loaded.plans.len();
+            let mut seen = BTreeSet::new();
+            find_plans(path, 0, &mut seen, config, sources, diags, &mut loaded);
+            if loaded.plans.len() == before {
+                let file = sources.add(path.clone(), String::new());
+                diags.push(
+                    Diagnostic::new(
+                        Code::NoPlanFiles,
+                        Span::file_start(file),
+                        format!("no plan files in {}", path.display()),
+                    )
+                    .label("no .yaml, .yml or .toml files here")
+                    .help("name a plan file, or a directory of plan files such as `plans/`"),
+                );
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+fn find_plans(
+    dir: &Path,
+    depth: usize,
+    seen: &mut BTreeSet<PathBuf>,
+    config: &Config,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    loaded: &mut Loaded,
+) {
+    let Some((files, subdirs)) = list_dir(dir, seen, sources, diags) else {
+        return;
+    };
+    if files.is_empty() {
+        if depth < MAX_DIR_DEPTH {
+            for sub in subdirs {
+                find_plans(&sub, depth + 1, seen, config, sources, diags, loaded);
+            }
+        }
+        return;
+    }
+    let mut all_files = files;
+    let mut pending = subdirs;
+    while let Some(sub) = pending.pop() {
+        if let Some((files, subdirs)) = list_dir(&sub, seen, sources, diags) {
+            all_files.extend(files);
+            pending.extend(subdirs);
+        }
+    }
+    all_files.sort();
+    let mut plan = PlanFiles {
+        path: dir.to_path_buf(),
+        files: Vec::new(),
+        incomplete: false,
+    };
+    for path in all_files {
+        match read_and_parse(&path, config.max_file_bytes, sources, diags) {
+            Some(parsed) => plan.files.push(parsed),
+            None => plan.incomplete = true,
+        }
+    }
+    loaded.plans.push(plan);
+}
+
+/// The plan files and subdirectories of `dir`, sorted; `None` when the
+/// directory cannot be read or was seen before (a symbolic-link loop).
+fn list_dir(
+    dir: &Path,
+    seen: &mut BTreeSet<PathBuf>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let unreadable = |sources: &mut SourceMap, diags: &mut Diagnostics, why: String| {
+        let file = sources.add(dir.to_path_buf(), String::new());
+        diags.push(
+            Diagnostic::new(Code::UnreadableFile, Span::file_start(file), why)
+                .label("cannot be read")
+                .help("check that the directory exists and is readable, and remove link loops"),
+        );
+    };
+    let canonical = match fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            unreadable(
+                sources,
+                diags,
+                format!("cannot read {}: {e}", dir.display()),
+            );
+            return None;
+        }
+    };
+    if !seen.insert(canonical) {
+        return None;
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            unreadable(
+                sources,
+                diags,
+                format!("cannot read {}: {e}", dir.display()),
+            );
+            return None;
+        }
+    };
+    let mut files = Vec::new();
+    let mut subdirs = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "templates" {
+            continue;
+        }
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => subdirs.push(path),
+            Ok(_) if is_plan_file(&path) => files.push(path),
+            Ok(_) => {}
+            Err(e) if is_plan_file(&path) || fs::symlink_metadata(&path).is_ok() => {
+                let file = sources.add(path.clone(), String::new());
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnreadableFile,
+                        Span::file_start(file),
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                    .label("cannot be read")
+                    .help("fix or remove the broken link"),
+                );
+            }
+            Err(_) => {}
+        }
+    }
+    files.sort();
+    subdirs.sort();
+    Some((files, subdirs))
+}
+
+/// Reads one file within the size limit, checks it is UTF-8, and parses it
+/// by its extension. Problems become diagnostics; `None` means the file is
+/// left out of the later stages.
+pub fn read_and_parse(
+    path: &Path,
+    max_bytes: u64,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, Node)> {
+    let text = match read_text(path, max_bytes) {
+        Ok(text) => text,
+        Err(ReadError {
+            code,
+            message,
+            offset,
+            help,
+            text,
+        }) => {
+            let file = sources.add(path.to_path_buf(), text);
+            let label = if code == Code::NotUtf8 {
+                "not UTF-8"
+            } else {
+                "here"
+            };
+            diags.push(
+                Diagnostic::new(code, Span::new(file, offset, offset + 1), message)
+                    .label(label)
+                    .help(help),
+            );
+            return None;
+        }
+    };
+    let file = sources.add(path.to_path_buf(), text);
+    let source = sources.get(file);
+    let parsed = match path.extension().and_then(|e| e.to_str()) {
+        Some("toml") => toml::parse(file, &source.text),
+        _ => yaml::parse(file, source),
+    };
+    match parsed {
+        Ok(node) => Some((file, node)),
+        Err(diagnostic) => {
+            diags.push(diagnostic);
+            None
+        }
+    }
+}
+
+struct ReadError {
+    code: Code,
+    message: String,
+    offset: usize,
+    help: String,
+    /// What can be shown of the file, for locating the problem.
+    text: String,
+}
+
+fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
+    let io_error = |e: std::io::Error| ReadError {
+        code: Code::UnreadableFile,
+        message: format!("cannot read {}: {e}", path.display()),
+        offset: 0,
+        help: "check that the file exists and that you may read it".to_string(),
+        text: String::new(),
+    };
+    let file = fs::File::open(path).map_err(io_error)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(ReadError {
+            code: Code::FileTooLarge,
+            message: format!(
+                "{} is larger than the limit of {max_bytes} bytes",
+                path.display()
+            ),
+            offset: 0,
+            help: "split the plan into several files in one directory, or raise \
+                   `max_file_bytes` in planc.toml"
+                .to_string(),
+            text: String::new(),
+        });
+    }
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bad = e.as_bytes().get(valid).copied().unwrap_or(0);
+        let hint = if bad == 0xA3 {
+            " (0xA3 is a pound sign in Windows-1252 or Latin-1)"
+        } else {
+            ""
+        };
+        ReadError {
+            code: Code::NotUtf8,
+            message: format!(
+                "{} is not UTF-8: byte 0x{bad:02X} at offset {valid}{hint}",
+                path.display()
+            ),
+            offset: valid,
+            help: "re-save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+                .to_string(),
+            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    })
+}

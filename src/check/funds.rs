@@ -1,0 +1,312 @@
+//! Funds: sources against allocations, stated totals against computed ones,
+//! breakdowns, phasing, split funding, restrictions and TBC costs.
+
+use super::Context;
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::model::{CostKind, Located, Stated};
+use crate::money::{Money, format_gbp};
+use crate::resolve;
+
+pub fn check(cx: &Context, diags: &mut Diagnostics) {
+    sources(cx, diags);
+    stated_totals(cx, diags);
+    costs(cx, diags);
+    tbc(cx, diags);
+}
+
+fn sources(cx: &Context, diags: &mut Diagnostics) {
+    for source in &cx.figures.sources {
+        let Some(available) = source.available else {
+            continue;
+        };
+        if source.allocated > available {
+            diags.push(
+                Diagnostic::new(
+                    Code::OverAllocated,
+                    source.span,
+                    format!(
+                        "funding source `{}` is over-allocated: {} allocated of {} available",
+                        source.id,
+                        format_gbp(source.allocated),
+                        format_gbp(available)
+                    ),
+                )
+                .label(format!(
+                    "{} more is allocated than this source holds",
+                    format_gbp(source.allocated - available)
+                ))
+                .help("reduce the costs drawn from this source, move some to another source, or correct its amount"),
+            );
+        } else if source.allocated < available {
+            let severity = if cx.plan.must_balance {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let mut d = Diagnostic::new(
+                Code::Unallocated,
+                source.span,
+                format!(
+                    "funding source `{}` has {} unallocated: {} allocated of {} available",
+                    source.id,
+                    format_gbp(available - source.allocated),
+                    format_gbp(source.allocated),
+                    format_gbp(available)
+                ),
+            )
+            .severity(severity)
+            .label(format!(
+                "{} not allocated",
+                format_gbp(available - source.allocated)
+            ))
+            .help("allocate the rest to activities, or reduce the source's amount");
+            if cx.plan.must_balance {
+                d = d.with_secondary(cx.plan.header_span, "the plan says `must_balance: true`");
+            }
+            diags.push(d);
+        }
+    }
+}
+
+/// Compares a total typed into the plan with the computed one.
+fn compare(
+    what: &str,
+    stated: &Located<Stated>,
+    computed: Money,
+    tbc_count: usize,
+    diags: &mut Diagnostics,
+) {
+    let mismatch = match &stated.value {
+        Stated::Amount(amount) if *amount != computed => Some(format!(
+            "{what} is stated as {} but adds up to {}",
+            format_gbp(*amount),
+            format_gbp(computed)
+        )),
+        Stated::Tbc if !computed.is_zero() || tbc_count == 0 => Some(format!(
+            "{what} is stated as TBC but its costs add up to {}",
+            format_gbp(computed)
+        )),
+        _ => None,
+    };
+    if let Some(message) = mismatch {
+        let difference = match &stated.value {
+            Stated::Amount(amount) => format!(
+                "stated {}, computed {} (a difference of {})",
+                format_gbp(*amount),
+                format_gbp(computed),
+                format_gbp((*amount - computed).abs())
+            ),
+            Stated::Tbc => format!("stated TBC, computed {}", format_gbp(computed)),
+        };
+        diags.push(
+            Diagnostic::new(Code::StatedTotalMismatch, stated.span, message)
+                .label(difference)
+                .help("correct the stated total, or the cost that makes the difference"),
+        );
+    }
+}
+
+fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
+    let figures = cx.figures;
+    let stated = &cx.plan.stated;
+    let zero = Money::ZERO;
+    if let Some(s) = &stated.funds {
+        compare(
+            "the plan's total funds",
+            s,
+            figures.available.unwrap_or(zero),
+            0,
+            diags,
+        );
+    }
+    if let Some(s) = &stated.allocated {
+        compare("the plan's total allocated", s, figures.allocated, 0, diags);
+    }
+    if let Some(s) = &stated.unallocated {
+        compare(
+            "the plan's unallocated funds",
+            s,
+            figures.unallocated.unwrap_or(zero),
+            0,
+            diags,
+        );
+    }
+    if let Some(s) = &stated.countywide {
+        compare(
+            "the plan's countywide total",
+            s,
+            figures.countywide,
+            0,
+            diags,
+        );
+    }
+    for (section, section_figures) in cx.plan.sections.iter().zip(&figures.sections) {
+        if let Some(s) = &section.stated_total {
+            let what = format!("the total of section `{}`", section.id.value);
+            compare(&what, s, section_figures.total, section_figures.tbc, diags);
+        }
+        for (priority, priority_figures) in
+            section.priorities.iter().zip(&section_figures.priorities)
+        {
+            if let Some(s) = &priority.stated_total {
+                let what = format!("the total of `{}`", priority.id.value);
+                compare(
+                    &what,
+                    s,
+                    priority_figures.total,
+                    priority_figures.tbc,
+                    diags,
+                );
+            }
+        }
+    }
+}
+
+fn costs(cx: &Context, diags: &mut Diagnostics) {
+    for (section, priority, activity) in resolve::activities(cx.plan) {
+        let Some(cost) = &activity.cost else { continue };
+        let CostKind::Amount(amount) = &cost.kind else {
+            continue;
+        };
+        let id = &activity.id.value;
+        if !cost.lines.is_empty() {
+            let sum: Money = cost.lines.iter().map(|l| l.amount.value).sum();
+            if sum != amount.value {
+                diags.push(
+                    Diagnostic::new(
+                        Code::BreakdownMismatch,
+                        amount.span,
+                        format!(
+                            "the cost lines of `{id}` add up to {}, not its cost of {}",
+                            format_gbp(sum),
+                            format_gbp(amount.value)
+                        ),
+                    )
+                    .label(format!(
+                        "cost {}, lines {}",
+                        format_gbp(amount.value),
+                        format_gbp(sum)
+                    ))
+                    .help("correct a line or the cost so that they agree"),
+                );
+            }
+        }
+        if !cost.phasing.is_empty() {
+            let sum: Money = cost.phasing.iter().map(|p| p.amount.value).sum();
+            if sum != amount.value {
+                let first = cost.phasing[0].year.span;
+                diags.push(
+                    Diagnostic::new(
+                        Code::PhasingMismatch,
+                        amount.span,
+                        format!(
+                            "the yearly phasing of `{id}` adds up to {}, not its cost of {}",
+                            format_gbp(sum),
+                            format_gbp(amount.value)
+                        ),
+                    )
+                    .label(format!(
+                        "cost {}, phasing {}",
+                        format_gbp(amount.value),
+                        format_gbp(sum)
+                    ))
+                    .with_secondary(first, "phasing starts here")
+                    .help("correct a year's amount or the cost so that they agree"),
+                );
+            }
+        }
+        if !cost.shares.is_empty() {
+            let sum: Money = cost.shares.iter().map(|s| s.amount.value).sum();
+            if sum != amount.value {
+                diags.push(
+                    Diagnostic::new(
+                        Code::SplitFundingMismatch,
+                        amount.span,
+                        format!(
+                            "the sources of `{id}` pay {}, not its cost of {}",
+                            format_gbp(sum),
+                            format_gbp(amount.value)
+                        ),
+                    )
+                    .label(format!(
+                        "cost {}, sources {}",
+                        format_gbp(amount.value),
+                        format_gbp(sum)
+                    ))
+                    .help("correct a source's share or the cost so that they agree"),
+                );
+            }
+        }
+        let drawn: Vec<&crate::model::Id> = if cost.shares.is_empty() {
+            resolve::effective_source(cx.plan, section, priority, cost)
+                .into_iter()
+                .collect()
+        } else {
+            cost.shares.iter().map(|s| &s.source).collect()
+        };
+        for source_id in drawn {
+            let Some(&i) = cx.index.sources.get(&source_id.value) else {
+                continue;
+            };
+            let source = &cx.plan.sources[i];
+            if source.restricted_to.is_empty() {
+                continue;
+            }
+            let allowed = source.restricted_to.iter().any(|t| {
+                t.value == activity.id.value
+                    || t.value == priority.id.value
+                    || t.value == section.id.value
+            });
+            if !allowed {
+                let names: Vec<&str> = source
+                    .restricted_to
+                    .iter()
+                    .map(|t| t.value.as_str())
+                    .collect();
+                diags.push(
+                    Diagnostic::new(
+                        Code::RestrictedFunds,
+                        source_id.span,
+                        format!(
+                            "`{id}` is paid from `{}`, which may pay only for {}",
+                            source.id.value,
+                            names.join(", ")
+                        ),
+                    )
+                    .label("restricted source")
+                    .with_secondary(source.id.span, "restriction declared with this source")
+                    .help("pay for this activity from an unrestricted source"),
+                );
+            }
+        }
+    }
+}
+
+fn tbc(cx: &Context, diags: &mut Diagnostics) {
+    let ids = cx.figures.tbc_ids();
+    if ids.is_empty() {
+        return;
+    }
+    let first = cx
+        .figures
+        .activities
+        .iter()
+        .find(|a| a.tbc)
+        .map_or(cx.plan.header_span, |a| a.span);
+    diags.push(
+        Diagnostic::new(
+            Code::CostsToBeConfirmed,
+            first,
+            format!(
+                "plan `{}` has {} cost{} to be confirmed: {}",
+                cx.plan.id.value,
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                ids.join(", ")
+            ),
+        )
+        .label("first cost to be confirmed")
+        .help("replace `tbc` with amounts when they are known; totals leave them out until then"),
+    );
+}

@@ -1,0 +1,167 @@
+//! The pipeline, stage by stage: load → decode → resolve → figures → check.
+//! Every file is loaded and decoded and every problem collected; a plan
+//! with a file that does not parse goes no further than decoding.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::check::{self, Context};
+use crate::codes::Code;
+use crate::config::{Config, FrameworkMode};
+use crate::decode::{self, Decoder};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::figures::{self, PlanFigures};
+use crate::framework::Framework;
+use crate::load::{self, LoadError};
+use crate::model::Plan;
+use crate::resolve::{self, Index};
+use crate::source::{SourceMap, Span};
+
+pub struct CompiledPlan {
+    pub plan: Plan,
+    pub index: Index,
+    pub figures: PlanFigures,
+}
+
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub config: Config,
+    pub framework: Framework,
+    pub plans: Vec<CompiledPlan>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Which plans to compile: the paths given, else those `planc.toml` names,
+/// else `./plans`.
+fn plan_paths(paths: &[PathBuf], config: &Config) -> Vec<PathBuf> {
+    if !paths.is_empty() {
+        return paths.to_vec();
+    }
+    if !config.plans.is_empty() {
+        return config.plans.clone();
+    }
+    vec![config.root.join("plans")]
+}
+
+fn load_framework(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics) -> Framework {
+    let mut framework = Framework::built_in();
+    let Some(path) = &config.framework else {
+        return framework;
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let file = sources.add(path.clone(), String::new());
+            diags.push(
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    Span::file_start(file),
+                    format!("cannot read the framework file {}: {e}", path.display()),
+                )
+                .label("cannot be read")
+                .help("check the `framework` path in planc.toml"),
+            );
+            return framework;
+        }
+    };
+    let parsed: Result<Framework, _> = toml::from_str(&text);
+    let file = sources.add(path.clone(), text);
+    match parsed {
+        Ok(own) => match config.framework_mode {
+            FrameworkMode::Extend => framework.extend(own),
+            FrameworkMode::Replace => framework = own,
+        },
+        Err(e) => {
+            let range = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    Span::new(file, range.start, range.end),
+                    format!("invalid framework file: {}", e.message().trim()),
+                )
+                .label(e.message().trim().to_string())
+                .help("a framework file has `[[outcomes]]` (number, key, title, aliases, aims) and `[judgements]`"),
+            );
+        }
+    }
+    framework
+}
+
+pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError> {
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let start = paths
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    let config = match load::find_config(&start) {
+        Some(path) => load::read_config(&path, &mut sources, &mut diags),
+        None => Config::new(PathBuf::from(".")),
+    };
+    let framework = load_framework(&config, &mut sources, &mut diags);
+    let loaded = load::load(
+        &plan_paths(paths, &config),
+        &config,
+        &mut sources,
+        &mut diags,
+    )?;
+    let mut plans = Vec::new();
+    for plan_files in loaded.plans {
+        let errors_before = diags.count(Severity::Error);
+        let fragments = plan_files
+            .files
+            .iter()
+            .map(|(file, node)| (*file, Decoder { diags: &mut diags }.file(node, *file)))
+            .collect();
+        let Some(mut plan) = decode::assemble(&plan_files.path, fragments, &mut diags) else {
+            continue;
+        };
+        if plan.currency.is_none() {
+            plan.currency = Some(config.currency.clone());
+        }
+        if plan_files.incomplete {
+            continue;
+        }
+        let totals_trusted = diags.count(Severity::Error) == errors_before;
+        let mut plan_diags = Diagnostics::default();
+        let index = Index::build(&plan, &mut plan_diags);
+        resolve::check_references(&plan, &index, &mut plan_diags);
+        let figures = figures::compute(&plan, &index, &framework);
+        let cx = Context {
+            plan: &plan,
+            index: &index,
+            figures: &figures,
+            framework: &framework,
+            as_of,
+        };
+        check::run(&cx, totals_trusted, &mut plan_diags);
+        diags.extend(plan_diags);
+        plans.push(CompiledPlan {
+            plan,
+            index,
+            figures,
+        });
+    }
+    for compiled in &plans {
+        check::apply_levels(&compiled.plan, &config.checks, &mut diags);
+    }
+    Ok(Compilation {
+        sources,
+        config,
+        framework,
+        plans,
+        diagnostics: diags,
+    })
+}
+
+/// A path as shown to users: relative to the current directory when it is
+/// below it.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    let text = shown.display().to_string();
+    text.strip_prefix("./").map_or(text.clone(), str::to_string)
+}

@@ -1,0 +1,289 @@
+//! Resolve: index every id of a plan, report duplicates, and check that every
+//! reference (activity, partner, funding source) names something declared.
+
+use std::collections::HashMap;
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Activity, Cost, CostKind, Id, Plan, Priority, Section};
+use crate::source::Span;
+use crate::suggest;
+
+/// Where an activity sits in its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActivityPath {
+    pub section: usize,
+    pub priority: usize,
+    pub activity: usize,
+}
+
+/// Every id of one plan, by its exact text.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub activities: HashMap<String, ActivityPath>,
+    pub sources: HashMap<String, usize>,
+    pub partners: HashMap<String, usize>,
+    pub sections: HashMap<String, usize>,
+    pub priorities: HashMap<String, (usize, usize)>,
+}
+
+/// The form under which two ids count as the same: case and spaces ignored.
+fn fold(id: &str) -> String {
+    id.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Records ids of one kind, reporting any declared twice.
+struct Ids<'a, T> {
+    what: &'static str,
+    seen: HashMap<String, Span>,
+    map: &'a mut HashMap<String, T>,
+}
+
+impl<T> Ids<'_, T> {
+    fn add(&mut self, id: &Id, value: T, diags: &mut Diagnostics) {
+        let key = fold(&id.value);
+        if let Some(first) = self.seen.get(&key) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    id.span,
+                    format!("{} id `{}` is used twice", self.what, id.value),
+                )
+                .label("second use")
+                .with_secondary(*first, "first declared here")
+                .help(format!("give each {} its own id", self.what)),
+            );
+            return;
+        }
+        self.seen.insert(key, id.span);
+        self.map.insert(id.value.clone(), value);
+    }
+}
+
+impl Index {
+    pub fn build(plan: &Plan, diags: &mut Diagnostics) -> Index {
+        let mut index = Index::default();
+        let mut sources = Ids {
+            what: "funding source",
+            seen: HashMap::new(),
+            map: &mut index.sources,
+        };
+        for (i, source) in plan.sources.iter().enumerate() {
+            sources.add(&source.id, i, diags);
+        }
+        let mut partners = Ids {
+            what: "partner",
+            seen: HashMap::new(),
+            map: &mut index.partners,
+        };
+        for (i, partner) in plan.partners.iter().enumerate() {
+            partners.add(&partner.id, i, diags);
+        }
+        let mut sections = Ids {
+            what: "section",
+            seen: HashMap::new(),
+            map: &mut index.sections,
+        };
+        for (i, section) in plan.sections.iter().enumerate() {
+            sections.add(&section.id, i, diags);
+        }
+        let mut priorities = Ids {
+            what: "priority",
+            seen: HashMap::new(),
+            map: &mut index.priorities,
+        };
+        for (s, section) in plan.sections.iter().enumerate() {
+            for (p, priority) in section.priorities.iter().enumerate() {
+                priorities.add(&priority.id, (s, p), diags);
+            }
+        }
+        let mut activities = Ids {
+            what: "activity",
+            seen: HashMap::new(),
+            map: &mut index.activities,
+        };
+        for (s, section) in plan.sections.iter().enumerate() {
+            for (p, priority) in section.priorities.iter().enumerate() {
+                for (a, activity) in priority.activities.iter().enumerate() {
+                    let path = ActivityPath {
+                        section: s,
+                        priority: p,
+                        activity: a,
+                    };
+                    activities.add(&activity.id, path, diags);
+                }
+            }
+        }
+        index
+    }
+
+    pub fn activity<'p>(&self, plan: &'p Plan, id: &str) -> Option<&'p Activity> {
+        let path = self.activities.get(id)?;
+        Some(&plan.sections[path.section].priorities[path.priority].activities[path.activity])
+    }
+}
+
+/// Every activity of a plan with its section and priority, in plan order.
+pub fn activities(plan: &Plan) -> impl Iterator<Item = (&Section, &Priority, &Activity)> {
+    plan.sections.iter().flat_map(|section| {
+        section.priorities.iter().flat_map(move |priority| {
+            priority
+                .activities
+                .iter()
+                .map(move |activity| (section, priority, activity))
+        })
+    })
+}
+
+/// The source a cost draws on when it names none itself: the priority's,
+/// the section's, or the plan's default.
+pub fn effective_source<'p>(
+    plan: &'p Plan,
+    section: &'p Section,
+    priority: &'p Priority,
+    cost: &'p Cost,
+) -> Option<&'p Id> {
+    cost.source
+        .as_ref()
+        .or(priority.source.as_ref())
+        .or(section.source.as_ref())
+        .or(plan.default_source.as_ref())
+}
+
+fn unknown(
+    code: Code,
+    what: &str,
+    id: &Id,
+    candidates: Vec<(&str, Span)>,
+    diags: &mut Diagnostics,
+) {
+    let mut d = Diagnostic::new(code, id.span, format!("unknown {what} `{}`", id.value))
+        .label(format!("no {what} has this id"));
+    match suggest::nearest(&id.value, candidates.iter().map(|(c, _)| *c)) {
+        Some(near) => {
+            let span = candidates.iter().find(|(c, _)| *c == near).map(|(_, s)| *s);
+            d = d.help(format!("did you mean `{near}`?"));
+            if let Some(span) = span {
+                d = d.with_secondary(span, format!("`{near}` is declared here"));
+            }
+        }
+        None if candidates.is_empty() => {
+            d = d.help(format!("declare it first: the plan has no {what}s"));
+        }
+        None => {
+            let mut names: Vec<&str> = candidates.iter().map(|(c, _)| *c).collect();
+            names.truncate(12);
+            d = d
+                .help(format!("known {what}s include: {}", names.join(", ")))
+                .with_secondary(candidates[0].1, format!("{what}s are declared here"));
+        }
+    }
+    diags.push(d);
+}
+
+/// Reports references to activities, partners and sources that do not exist.
+pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
+    let source_names: Vec<(&str, Span)> = plan
+        .sources
+        .iter()
+        .map(|s| (s.id.value.as_str(), s.id.span))
+        .collect();
+    let partner_names: Vec<(&str, Span)> = plan
+        .partners
+        .iter()
+        .map(|p| (p.id.value.as_str(), p.id.span))
+        .collect();
+    let activity_names: Vec<(&str, Span)> = activities(plan)
+        .map(|(_, _, a)| (a.id.value.as_str(), a.id.span))
+        .collect();
+    let mut check_source = |id: &Id, diags: &mut Diagnostics| {
+        if !index.sources.contains_key(&id.value) {
+            unknown(
+                Code::UnknownSource,
+                "funding source",
+                id,
+                source_names.clone(),
+                diags,
+            );
+        }
+    };
+    if let Some(id) = &plan.default_source {
+        check_source(id, diags);
+    }
+    for section in &plan.sections {
+        if let Some(id) = &section.source {
+            check_source(id, diags);
+        }
+        for priority in &section.priorities {
+            if let Some(id) = &priority.source {
+                check_source(id, diags);
+            }
+        }
+    }
+    for source in &plan.sources {
+        for target in &source.restricted_to {
+            let known = index.activities.contains_key(&target.value)
+                || index.priorities.contains_key(&target.value)
+                || index.sections.contains_key(&target.value);
+            if !known {
+                unknown(
+                    Code::UnknownActivity,
+                    "activity, priority or section",
+                    target,
+                    activity_names.clone(),
+                    diags,
+                );
+            }
+        }
+    }
+    for (_, _, activity) in activities(plan) {
+        if let Some(cost) = &activity.cost {
+            if let Some(id) = &cost.source {
+                check_source(id, diags);
+            }
+            for share in &cost.shares {
+                check_source(&share.source, diags);
+            }
+            if let CostKind::See(target) = &cost.kind
+                && !index.activities.contains_key(&target.value)
+            {
+                unknown(
+                    Code::UnknownActivity,
+                    "activity",
+                    target,
+                    activity_names.clone(),
+                    diags,
+                );
+            }
+        }
+        for partner in &activity.partners {
+            if !index.partners.contains_key(&partner.id.value) {
+                unknown(
+                    Code::UnknownPartner,
+                    "partner",
+                    &partner.id,
+                    partner_names.clone(),
+                    diags,
+                );
+            }
+        }
+    }
+    for priority in plan.sections.iter().flat_map(|s| &s.priorities) {
+        for cross in &priority.cross_references {
+            if let Some(target) = &cross.activity
+                && !index.activities.contains_key(&target.value)
+            {
+                unknown(
+                    Code::UnknownActivity,
+                    "activity",
+                    target,
+                    activity_names.clone(),
+                    diags,
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Runs a command and decides the exit status. Exit statuses are defined
+//! here and nowhere else.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use jiff::civil::Date;
+
+use crate::cli::{Cli, Command, Format};
+use crate::codes::Code;
+use crate::compile::{self, Compilation};
+use crate::diagnostic::Severity;
+use crate::report::{self, Style};
+use crate::summary;
+
+/// The process's exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No errors (warnings allowed unless denied).
+    Clean = 0,
+    /// Problems were found in the plans.
+    Problems = 1,
+    /// planc could not run: bad arguments or an unusable path.
+    CouldNotRun = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status as u8)
+    }
+}
+
+fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match (std::io::stderr().is_terminal(), no_color) {
+        (true, false) => Style::Fancy,
+        (true, true) => Style::Monochrome,
+        (false, _) => Style::Plain,
+    }
+}
+
+fn as_of(date: Option<&str>) -> anyhow::Result<Date> {
+    match date {
+        Some(text) => text.parse::<Date>().map_err(|e| {
+            anyhow::anyhow!("--as-of {text}: not a date in the form YYYY-MM-DD ({e})")
+        }),
+        None => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+fn compile(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Compilation> {
+    Ok(compile::compile(paths, as_of(date)?)?)
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Command::Validate {
+            paths,
+            format,
+            deny_warnings,
+            as_of,
+        } => {
+            let compilation = compile(&paths, as_of.as_deref())?;
+            let plans = compilation.plans.len();
+            let diagnostics = compilation.diagnostics.into_sorted();
+            match format {
+                Format::Human => {
+                    let text = report::human(&diagnostics, &compilation.sources, style());
+                    let mut err = std::io::stderr().lock();
+                    write!(err, "{text}")?;
+                    writeln!(err, "{}", report::tally(&diagnostics, plans))?;
+                }
+                Format::Json => {
+                    write!(out, "{}", report::json(&diagnostics, &compilation.sources))?
+                }
+            }
+            let failing = |d: &&crate::diagnostic::Diagnostic| {
+                d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+            };
+            Ok(if diagnostics.iter().any(|d| failing(&d)) {
+                Status::Problems
+            } else {
+                Status::Clean
+            })
+        }
+        Command::Summary { paths, as_of } => {
+            let compilation = compile(&paths, as_of.as_deref())?;
+            let diagnostics = compilation.diagnostics.into_sorted();
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            for (i, plan) in compilation.plans.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write!(out, "{}", summary::plan(plan, &compilation.framework))?;
+            }
+            if errors > 0 {
+                let mut err = std::io::stderr().lock();
+                writeln!(
+                    err,
+                    "planc: {errors} error{} found: figures may be incomplete; run `planc validate` to see {}",
+                    if errors == 1 { "" } else { "s" },
+                    if errors == 1 { "it" } else { "them" }
+                )?;
+                return Ok(Status::Problems);
+            }
+            Ok(Status::Clean)
+        }
+        Command::Explain { code } => {
+            let Some(code) = Code::from_id(&code) else {
+                let mut err = std::io::stderr().lock();
+                writeln!(
+                    err,
+                    "planc: `{code}` is not a diagnostic code; the codes are:"
+                )?;
+                for code in Code::ALL {
+                    writeln!(err, "  {}  {}", code.id(), code.info().summary)?;
+                }
+                return Ok(Status::CouldNotRun);
+            };
+            write!(out, "{}", explain(code))?;
+            Ok(Status::Clean)
+        }
+    }
+}
+
+fn explain(code: Code) -> String {
+    let info = code.info();
+    let indent = |text: &str| {
+        text.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
+    format!(
+        "{} {} ({})\n\n{}.\n\n{}\n\nWrong:\n\n{}\nRight:\n\n{}",
+        info.id,
+        info.name,
+        info.severity.as_str(),
+        capitalise(info.summary),
+        textwrap(info.explanation),
+        indent(info.wrong),
+        indent(info.right)
+    )
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Wraps prose at 78 columns.
+fn textwrap(text: &str) -> String {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > 78 {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.join("\n")
+}
