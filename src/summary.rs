@@ -117,7 +117,7 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
         .iter()
         .map(|s| {
             vec![
-                truncate(&s.title, 48),
+                truncate(&s.title, 60),
                 match s.scope {
                     Scope::Local => "local".into(),
                     Scope::Countywide => "countywide".into(),
