@@ -43,8 +43,8 @@ pub enum Code {
     // Every Child Matters.
     UnknownOutcome,
     UnknownJudgement,
-    CodeTitledTwice,
-    TitleOfAnotherCode,
+    JudgementTitledTwice,
+    TitleOfAnotherJudgement,
     UndeclaredCrossReference,
     UnsupportedCrossReference,
     OutcomeWithoutActivity,
@@ -105,8 +105,8 @@ impl Code {
         Code::CostsToBeConfirmed,
         Code::UnknownOutcome,
         Code::UnknownJudgement,
-        Code::CodeTitledTwice,
-        Code::TitleOfAnotherCode,
+        Code::JudgementTitledTwice,
+        Code::TitleOfAnotherJudgement,
         Code::UndeclaredCrossReference,
         Code::UnsupportedCrossReference,
         Code::OutcomeWithoutActivity,
@@ -457,7 +457,7 @@ impl Code {
                 "outcomes: [\"4.3.4\"]",
                 "outcomes: [\"4.3\"]",
             ),
-            Code::CodeTitledTwice => (
+            Code::JudgementTitledTwice => (
                 "E003",
                 "code-titled-twice",
                 Warning,
@@ -467,7 +467,7 @@ impl Code {
                 "- { code: \"1.3\", title: Physical health is promoted }\n- { code: \"1.3\", title: Healthy lifestyles are promoted }",
                 "- { code: \"1.3\", title: Physical health is promoted }\n- { code: \"1.2\", title: Healthy lifestyles are promoted }",
             ),
-            Code::TitleOfAnotherCode => (
+            Code::TitleOfAnotherJudgement => (
                 "E004",
                 "title-of-another-code",
                 Warning,

@@ -20,13 +20,11 @@ use crate::source::{SourceMap, Span};
 
 pub struct CompiledPlan {
     pub plan: Plan,
-    pub index: Index,
     pub figures: PlanFigures,
 }
 
 pub struct Compilation {
     pub sources: SourceMap,
-    pub config: Config,
     pub framework: Framework,
     pub plans: Vec<CompiledPlan>,
     pub diagnostics: Diagnostics,
@@ -136,18 +134,13 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         };
         check::run(&cx, totals_trusted, &mut plan_diags);
         diags.extend(plan_diags);
-        plans.push(CompiledPlan {
-            plan,
-            index,
-            figures,
-        });
+        plans.push(CompiledPlan { plan, figures });
     }
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
     Ok(Compilation {
         sources,
-        config,
         framework,
         plans,
         diagnostics: diags,

@@ -1072,85 +1072,6 @@ impl Decoder<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::yaml;
-    use crate::source::SourceFile;
-
-    fn decode(text: &str) -> (Fragment, Vec<Diagnostic>) {
-        let source = SourceFile::new("t.yaml".into(), text.to_string());
-        let root = yaml::parse(FileId(0), &source).expect("valid YAML");
-        let mut diags = Diagnostics::default();
-        let fragment = Decoder { diags: &mut diags }.file(&root, FileId(0));
-        (fragment, diags.into_sorted())
-    }
-
-    #[test]
-    fn unknown_field_suggests_the_near_name() {
-        let (_, diags) = decode("priorities:\n  - id: p\n    titel: Safety\n");
-        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [Code::MissingField, Code::UnknownField]);
-        assert_eq!(diags[1].primary.message, "did you mean `title`?");
-    }
-
-    #[test]
-    fn cost_forms() {
-        let (fragment, diags) = decode(
-            "priorities:\n  - id: p\n    title: P\n    activities:\n\
-             \x20     - { id: a, title: A, cost: 1020 }\n\
-             \x20     - { id: b, title: B, cost: tbc }\n\
-             \x20     - { id: c, title: C, cost: { see: a } }\n\
-             \x20     - { id: d, title: D, cost: { met_by: NRF funding } }\n\
-             \x20     - id: e\n        title: E\n        cost:\n          lines:\n\
-             \x20           - { item: x, amount: 8000 }\n            - { item: y, amount: 4000.50 }\n",
-        );
-        assert!(diags.is_empty(), "{diags:?}");
-        let kinds: Vec<&CostKind> = fragment.priorities[0]
-            .activities
-            .iter()
-            .map(|a| &a.cost.as_ref().unwrap().kind)
-            .collect();
-        assert!(matches!(kinds[0], CostKind::Amount(m) if m.value == Money::from(1020)));
-        assert_eq!(kinds[1], &CostKind::Tbc);
-        assert!(matches!(kinds[2], CostKind::See(id) if id.value == "a"));
-        assert!(matches!(
-            kinds[3],
-            CostKind::Met {
-                how: MetBy::OtherFund,
-                ..
-            }
-        ));
-        assert!(
-            matches!(kinds[4], CostKind::Amount(m) if m.value == "12000.50".parse::<Money>().unwrap())
-        );
-    }
-
-    #[test]
-    fn two_cost_forms_are_rejected() {
-        let (_, diags) = decode(
-            "priorities:\n  - id: p\n    title: P\n    activities:\n\
-             \x20     - { id: a, title: A, cost: { amount: 5, tbc: true } }\n",
-        );
-        assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].code, Code::InvalidValue);
-    }
-
-    #[test]
-    fn bad_amount_and_date_are_located() {
-        let text =
-            "sources:\n  - id: s\n    name: S\n    amount: \"£7,,000\"\n    start: Autumn 2007\n";
-        let (_, diags) = decode(text);
-        assert_eq!(diags[0].code, Code::UncleanAmount);
-        assert_eq!(diags[0].primary.message, "probably £7,000");
-        assert_eq!(
-            &text[diags[0].primary.span.start as usize..diags[0].primary.span.end as usize],
-            "\"£7,,000\""
-        );
-        assert_eq!(diags[1].code, Code::BadDate);
-    }
-}
-
 /// Puts one plan's fragments together: exactly one header, then its sources,
 /// partners and sections, and each priority under its section.
 pub fn assemble(
@@ -1267,4 +1188,83 @@ pub fn assemble(
         }
     }
     Some(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml;
+    use crate::source::SourceFile;
+
+    fn decode(text: &str) -> (Fragment, Vec<Diagnostic>) {
+        let source = SourceFile::new("t.yaml".into(), text.to_string());
+        let root = yaml::parse(FileId(0), &source).expect("valid YAML");
+        let mut diags = Diagnostics::default();
+        let fragment = Decoder { diags: &mut diags }.file(&root, FileId(0));
+        (fragment, diags.into_sorted())
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_near_name() {
+        let (_, diags) = decode("priorities:\n  - id: p\n    titel: Safety\n");
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MissingField, Code::UnknownField]);
+        assert_eq!(diags[1].primary.message, "did you mean `title`?");
+    }
+
+    #[test]
+    fn cost_forms() {
+        let (fragment, diags) = decode(
+            "priorities:\n  - id: p\n    title: P\n    activities:\n\
+             \x20     - { id: a, title: A, cost: 1020 }\n\
+             \x20     - { id: b, title: B, cost: tbc }\n\
+             \x20     - { id: c, title: C, cost: { see: a } }\n\
+             \x20     - { id: d, title: D, cost: { met_by: NRF funding } }\n\
+             \x20     - id: e\n        title: E\n        cost:\n          lines:\n\
+             \x20           - { item: x, amount: 8000 }\n            - { item: y, amount: 4000.50 }\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let kinds: Vec<&CostKind> = fragment.priorities[0]
+            .activities
+            .iter()
+            .map(|a| &a.cost.as_ref().unwrap().kind)
+            .collect();
+        assert!(matches!(kinds[0], CostKind::Amount(m) if m.value == Money::from(1020)));
+        assert_eq!(kinds[1], &CostKind::Tbc);
+        assert!(matches!(kinds[2], CostKind::See(id) if id.value == "a"));
+        assert!(matches!(
+            kinds[3],
+            CostKind::Met {
+                how: MetBy::OtherFund,
+                ..
+            }
+        ));
+        assert!(
+            matches!(kinds[4], CostKind::Amount(m) if m.value == "12000.50".parse::<Money>().unwrap())
+        );
+    }
+
+    #[test]
+    fn two_cost_forms_are_rejected() {
+        let (_, diags) = decode(
+            "priorities:\n  - id: p\n    title: P\n    activities:\n\
+             \x20     - { id: a, title: A, cost: { amount: 5, tbc: true } }\n",
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::InvalidValue);
+    }
+
+    #[test]
+    fn bad_amount_and_date_are_located() {
+        let text =
+            "sources:\n  - id: s\n    name: S\n    amount: \"£7,,000\"\n    start: Autumn 2007\n";
+        let (_, diags) = decode(text);
+        assert_eq!(diags[0].code, Code::UncleanAmount);
+        assert_eq!(diags[0].primary.message, "probably £7,000");
+        assert_eq!(
+            &text[diags[0].primary.span.start as usize..diags[0].primary.span.end as usize],
+            "\"£7,,000\""
+        );
+        assert_eq!(diags[1].code, Code::BadDate);
+    }
 }

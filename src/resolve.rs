@@ -199,7 +199,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
     let activity_names: Vec<(&str, Span)> = activities(plan)
         .map(|(_, _, a)| (a.id.value.as_str(), a.id.span))
         .collect();
-    let mut check_source = |id: &Id, diags: &mut Diagnostics| {
+    let check_source = |id: &Id, diags: &mut Diagnostics| {
         if !index.sources.contains_key(&id.value) {
             unknown(
                 Code::UnknownSource,

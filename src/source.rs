@@ -107,10 +107,6 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
-    pub fn path(&self, id: FileId) -> &Path {
-        &self.get(id).path
-    }
-
     /// File, line and column of a span's start.
     pub fn locate(&self, span: Span) -> (&Path, usize, usize) {
         let file = self.get(span.file);

@@ -111,7 +111,7 @@ fn judgements(cx: &Context, diags: &mut Diagnostics) {
                 Some(first) if title_similarity(&first.value, &title.value) < 0.6 => {
                     diags.push(
                         Diagnostic::new(
-                            Code::CodeTitledTwice,
+                            Code::JudgementTitledTwice,
                             title.span,
                             format!("code `{}` is given two different titles in this plan", code.value),
                         )
@@ -133,7 +133,7 @@ fn judgements(cx: &Context, diags: &mut Diagnostics) {
                 if closest != code.value && similarity >= 0.5 && similarity > own + 0.2 {
                     diags.push(
                         Diagnostic::new(
-                            Code::TitleOfAnotherCode,
+                            Code::TitleOfAnotherJudgement,
                             code.span,
                             format!(
                                 "code `{}` is written with the title of `{closest}`",
@@ -346,15 +346,11 @@ fn aims(cx: &Context, diags: &mut Diagnostics) {
                 .as_ref()
                 .or(section.outcome.as_ref())
                 .and_then(|o| cx.framework.outcome(&o.value));
-            let keys: Vec<&str> = match outcome {
-                Some(o) => o.aims.iter().map(|a| a.key.as_str()).collect(),
-                None => cx
-                    .framework
-                    .outcomes
-                    .iter()
-                    .flat_map(|o| o.aims.iter().map(|a| a.key.as_str()))
-                    .collect(),
+            let aims: Vec<&crate::framework::Aim> = match outcome {
+                Some(o) => o.aims.iter().collect(),
+                None => cx.framework.outcomes.iter().flat_map(|o| &o.aims).collect(),
             };
+            let keys: Vec<&str> = aims.iter().map(|a| a.key.as_str()).collect();
             for aim in &priority.aims {
                 if keys.contains(&aim.value.as_str()) {
                     continue;
@@ -371,7 +367,11 @@ fn aims(cx: &Context, diags: &mut Diagnostics) {
                     Some(near) => d.label(format!("did you mean `{near}`?")),
                     None => d.label("unknown aim"),
                 };
-                diags.push(d.help(format!("the aims are: {}", keys.join(", "))));
+                let listed: Vec<String> = aims
+                    .iter()
+                    .map(|a| format!("`{}` ({})", a.key, a.title))
+                    .collect();
+                diags.push(d.help(format!("the aims are: {}", listed.join("; "))));
             }
         }
     }
