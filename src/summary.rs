@@ -227,7 +227,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "Name         Amount\n-----------  -------\nAction plan  £11,650\nAfI               £0\n"
+            "Name          Amount\n-----------  -------\nAction plan  £11,650\nAfI               £0\n"
         );
     }
 }
