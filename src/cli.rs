@@ -48,9 +48,10 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
-    /// Explain a diagnostic code, with a wrong and a right example.
+    /// Explain a diagnostic code, with a wrong and a right example; without
+    /// a code, list them all.
     Explain {
         /// A code such as F003, or its name such as stated-total-mismatch.
-        code: String,
+        code: Option<String>,
     },
 }

@@ -30,6 +30,7 @@ pub struct Decoder<'d> {
 struct Fields<'n> {
     node: &'n Node,
     what: &'static str,
+    known: Vec<&'static str>,
 }
 
 impl<'n> Fields<'n> {
@@ -172,10 +173,22 @@ impl Decoder<'_> {
             };
             self.error(diagnostic);
         }
-        Some(Fields { node, what })
+        Some(Fields {
+            node,
+            what,
+            known: known.to_vec(),
+        })
     }
 
     fn missing(&mut self, fields: &Fields, key: &str, example: &str) {
+        // A missing `title` was already reported as the typo `titel`.
+        let typo = fields.node.entries().unwrap_or_default().iter().any(|e| {
+            !fields.known.contains(&e.key.as_str())
+                && suggest::nearest(&e.key, fields.known.iter().copied()) == Some(key)
+        });
+        if typo {
+            return;
+        }
         self.error(
             Diagnostic::new(
                 Code::MissingField,
@@ -1207,9 +1220,10 @@ mod tests {
     #[test]
     fn unknown_field_suggests_the_near_name() {
         let (_, diags) = decode("priorities:\n  - id: p\n    titel: Safety\n");
+        // The missing `title` is the typo, reported once.
         let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [Code::MissingField, Code::UnknownField]);
-        assert_eq!(diags[1].primary.message, "did you mean `title`?");
+        assert_eq!(codes, [Code::UnknownField]);
+        assert_eq!(diags[0].primary.message, "did you mean `title`?");
     }
 
     #[test]

@@ -155,9 +155,14 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> S
     let mut out = String::new();
     for d in diagnostics {
         let (path, line, column) = sources.map.locate(d.primary.span);
+        let whole_file = sources.map.get(d.primary.span.file).text.is_empty();
+        let place = if whole_file {
+            display_path(path)
+        } else {
+            format!("{}:{line}:{column}", display_path(path))
+        };
         out.push_str(&format!(
-            "{}:{line}:{column}: {}[{}]\n",
-            display_path(path),
+            "{place}: {}[{}]\n",
             d.severity.as_str(),
             d.code.id(),
         ));

@@ -111,7 +111,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             }
             Ok(Status::Clean)
         }
-        Command::Explain { code } => {
+        Command::Explain { code: None } => {
+            write!(out, "{}", checks_table())?;
+            Ok(Status::Clean)
+        }
+        Command::Explain { code: Some(code) } => {
             let Some(code) = Code::from_id(&code) else {
                 let mut err = std::io::stderr().lock();
                 writeln!(
@@ -127,6 +131,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             Ok(Status::Clean)
         }
     }
+}
+
+/// Every check as a Markdown table: the README's list of checks is this
+/// output, and a test keeps the two the same.
+fn checks_table() -> String {
+    let mut out =
+        String::from("| Code | Name | Severity | What it finds |\n| --- | --- | --- | --- |\n");
+    for code in Code::ALL {
+        let info = code.info();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            info.id,
+            info.name,
+            info.severity.as_str(),
+            capitalise(info.summary)
+        ));
+    }
+    out
 }
 
 fn explain(code: Code) -> String {

@@ -247,20 +247,19 @@ fn cross_references(cx: &Context, diags: &mut Diagnostics) {
                 if supported {
                     continue;
                 }
-                let whom = cross.activity.as_ref().map_or_else(
-                    || "no activity of the area".to_string(),
-                    |a| format!("activity `{}`", a.value),
-                );
+                let title = outcome_title(cx, outcome);
+                let message = match &cross.activity {
+                    Some(a) => format!(
+                        "activity `{}` is declared to serve {title}, but none of its outcome codes is of {title}",
+                        a.value
+                    ),
+                    None => format!(
+                        "the area is declared to serve {title}, but no activity of the area has an outcome code of it"
+                    ),
+                };
                 diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedCrossReference,
-                        cross.outcome.span,
-                        format!(
-                            "cross-reference to {} is not supported: {whom} has an outcome code of it",
-                            outcome_title(cx, outcome)
-                        ),
-                    )
-                    .label("declared here")
+                    Diagnostic::new(Code::UnsupportedCrossReference, cross.outcome.span, message)
+                    .label("cross-reference declared here")
                     .help(format!(
                         "add a code of {} (or `serves: [{}]`) to the activity, or drop the cross-reference",
                         outcome_title(cx, outcome),

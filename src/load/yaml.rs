@@ -67,40 +67,74 @@ fn error_diagnostic(file: FileId, source: &SourceFile, err: &serde_saphyr::Error
     let span = err.location().map_or(Span::new(file, 0, 0), |loc| {
         location_span(file, source, &loc)
     });
-    let message = first_line(&err.to_string());
-    let (code, help) = match err {
-        serde_saphyr::Error::DuplicateMappingKey { .. } => (
-            Code::DuplicateKey,
-            "remove one of the two entries, or rename it".to_string(),
-        ),
-        _ if matches!(err, serde_saphyr::Error::Budget { .. })
-            || message.contains("budget breached") =>
-        {
-            (
-                Code::InputBudget,
-                format!(
-                    "plan files need no YAML anchors or aliases and at most {MAX_DEPTH} levels of \
-                 nesting: write the values out"
-                ),
-            )
-        }
-        _ if message.contains("multiple documents") || message.contains("document") => (
-            Code::Syntax,
-            "keep one YAML document per file: remove the `---` line, or split the file in two"
-                .to_string(),
-        ),
-        _ if source.text.contains('\t') && message.to_lowercase().contains("tab") => (
-            Code::Syntax,
-            "YAML does not allow tabs for indentation: indent with spaces".to_string(),
-        ),
-        _ => (
-            Code::Syntax,
-            "check the indentation and that every key is followed by `: `".to_string(),
-        ),
+    let message = without_location(&first_line(&err.to_string()));
+    let budget =
+        matches!(err, serde_saphyr::Error::Budget { .. }) || message.contains("budget breached");
+    let duplicate = match err {
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(key.clone()),
+        _ => None,
     };
-    Diagnostic::new(code, span, format!("invalid YAML: {message}"))
-        .label(message)
-        .help(help)
+    let (code, message, label, help) = if let Some(key) = duplicate {
+        let key = key.map_or_else(|| "a key".to_string(), |k| format!("key `{k}`"));
+        (
+            Code::DuplicateKey,
+            format!("{key} appears twice in one mapping"),
+            "second time".to_string(),
+            "remove one of the two entries, or rename it: one of the two values would be lost"
+                .to_string(),
+        )
+    } else if budget && message.contains("Documents") {
+        (
+            Code::Syntax,
+            "a plan file holds one YAML document, and this one holds more".to_string(),
+            "a second document starts here".to_string(),
+            "remove the `---` line, or split the file in two".to_string(),
+        )
+    } else if budget {
+        let what = if message.contains("Depth") {
+            format!("the file nests deeper than {MAX_DEPTH} levels")
+        } else if message.contains("Alias")
+            || message.contains("Anchor")
+            || message.contains("Replay")
+        {
+            "the file's YAML aliases expand to more than planc reads (an alias bomb?)".to_string()
+        } else {
+            "the file is larger than planc's YAML input limits".to_string()
+        };
+        (
+            Code::InputBudget,
+            what,
+            message,
+            format!(
+                "plan files need no YAML anchors or aliases and at most {MAX_DEPTH} levels of \
+                 nesting: write the values out"
+            ),
+        )
+    } else {
+        let help = if message.contains("document") {
+            "keep one YAML document per file: remove the `---` line, or split the file in two"
+        } else if source.text.contains('\t') && message.to_lowercase().contains("tab") {
+            "YAML does not allow tabs for indentation: indent with spaces"
+        } else {
+            "check the indentation and that every key is followed by `: `"
+        };
+        (
+            Code::Syntax,
+            format!("invalid YAML: {message}"),
+            message,
+            help.to_string(),
+        )
+    };
+    Diagnostic::new(code, span, message).label(label).help(help)
+}
+
+/// serde-saphyr ends messages with " at line N, column M"; planc shows the
+/// place itself.
+fn without_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
 }
 
 fn first_line(message: &str) -> String {

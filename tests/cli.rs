@@ -1,0 +1,380 @@
+//! Runs the real `planc` binary on the bundled plans, the examples and one
+//! failing case per diagnostic code, and compares its output with reviewed
+//! snapshots (`tests/snapshots/`). Exit statuses are pinned too.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// A fixed day, so that status freshness does not depend on when tests run.
+const AS_OF: &str = "2008-06-30";
+
+struct Output {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn planc(args: &[&str]) -> Output {
+    planc_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn planc_in(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::cargo_bin("planc")
+        .expect("the planc binary is built")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .expect("planc runs");
+    Output {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn transcript(output: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status, output.stdout, output.stderr
+    )
+}
+
+#[test]
+fn bundled_plans_validate_with_exit_0() {
+    let output = planc(&["validate", "plans", "--as-of", AS_OF]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    insta::assert_snapshot!("validate_plans", transcript(&output));
+}
+
+#[test]
+fn validate_defaults_to_the_plans_directory() {
+    let named = planc(&["validate", "plans", "--as-of", AS_OF]);
+    let default = planc(&["validate", "--as-of", AS_OF]);
+    assert_eq!(default.status, 0);
+    assert_eq!(default.stderr, named.stderr);
+}
+
+#[test]
+fn summary_reproduces_the_seed_figures() {
+    let output = planc(&["summary", "plans", "--as-of", AS_OF]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let text = &output.stdout;
+    // Druids Heath: £62,150 available and allocated, nothing unallocated.
+    assert!(
+        text.contains("Total                                      £62,150    £62,150           £0"),
+        "{text}"
+    );
+    // Bromsgrove: £190,358 of its own, £90,000 countywide kept apart.
+    assert!(text.contains("Plan total (own allocation): £190,358"));
+    assert!(text.contains("Countywide (not in the plan total): £90,000"));
+    assert!(text.contains("£120,858"));
+    assert!(text.contains("£69,500"));
+    // Stoke: the KS3 underspend in pence.
+    assert!(text.contains("£4,462.20"));
+    insta::assert_snapshot!("summary_plans", transcript(&output));
+}
+
+#[test]
+fn broken_examples_report_every_seed_finding() {
+    let output = planc(&["validate", "examples/broken", "--as-of", AS_OF]);
+    assert_eq!(output.status, 1);
+    let findings = [
+        // £36'000 and £7,,000 typed in the seeds.
+        "examples/broken/druids-heath/plan.yaml:157:29: error[M001]",
+        "examples/broken/stoke-cluster-3/enjoy-achieve.yaml:42:21: error[M001]",
+        // 1.3 given 1.2's title, and two titles for 1.3.
+        "examples/broken/druids-heath/2-healthy.yaml:50:21: warning[E004]",
+        "examples/broken/druids-heath/2-healthy.yaml:50:35: warning[E003]",
+        // Delivery from January 07 in a plan starting September 2007.
+        "examples/broken/druids-heath/3-enjoy-achieve.yaml:69:29: warning[D002]",
+        // Code 4.3.4 is not in the framework.
+        "examples/broken/druids-heath/5-positive-contribution.yaml:65:21: error[E002]",
+        // Stoke Positive Contribution project 4 ends after the plan.
+        "examples/broken/stoke-cluster-3/positive-contribution.yaml:54:44: warning[D002]",
+    ];
+    for finding in findings {
+        assert!(
+            output.stderr.contains(finding),
+            "missing {finding}\n{}",
+            output.stderr
+        );
+    }
+    assert!(output.stderr.contains("probably £36,000"));
+    assert!(output.stderr.contains("probably £7,000"));
+    insta::assert_snapshot!("validate_broken", transcript(&output));
+}
+
+#[test]
+fn every_example_compiles() {
+    let output = planc(&["validate", "examples/quickstart.yaml", "--as-of", AS_OF]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .ends_with("planc: 0 errors, 0 warnings, 0 notes in 1 plan\n")
+    );
+}
+
+/// The case directories under `tests/cases/`, each named after the code it
+/// must produce.
+fn cases() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut cases: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("tests/cases exists")
+        .map(|e| e.expect("readable entry").path())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_code_has_a_failing_case() {
+    let listed = planc(&["explain"]);
+    let codes: BTreeSet<String> = listed
+        .stdout
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split('|').nth(1))
+        .map(|c| c.trim().to_string())
+        .collect();
+    let covered: BTreeSet<String> = cases()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy()[..4].to_string())
+        .collect();
+    assert_eq!(codes.len(), 45);
+    assert_eq!(codes, covered);
+}
+
+#[test]
+fn each_case_reports_its_code() {
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let code = &name[..4];
+        let relative = format!("tests/cases/{name}");
+        let output = planc(&["validate", &relative, "--as-of", AS_OF]);
+        assert!(
+            output.stderr.contains(&format!("[{code}]")),
+            "{name} did not report {code}:\n{}",
+            output.stderr
+        );
+        let expected_status = match code {
+            // Notes and warnings alone do not fail a run.
+            "F008" => 0,
+            "F002" | "E003" | "E004" | "E005" | "E006" | "E007" | "E008" | "D002" | "P003" => 0,
+            _ => 1,
+        };
+        assert_eq!(output.status, expected_status, "{name}:\n{}", output.stderr);
+        insta::assert_snapshot!(name, transcript(&output));
+    }
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings() {
+    let output = planc(&[
+        "validate",
+        "tests/cases/F002-unallocated",
+        "--deny-warnings",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(output.status, 1);
+}
+
+#[test]
+fn json_output_has_one_object_per_diagnostic() {
+    let output = planc(&[
+        "validate",
+        "tests/cases/F003-stated-total-mismatch",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(output.status, 1);
+    let value: serde_json::Value = serde_json::from_str(&output.stdout).expect("valid JSON");
+    let items = value.as_array().expect("an array");
+    assert_eq!(items.len(), 1);
+    let d = &items[0];
+    assert_eq!(d["code"], "F003");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(
+        d["file"],
+        "tests/cases/F003-stated-total-mismatch/plan.yaml"
+    );
+    assert_eq!(d["line"], 5);
+    assert_eq!(d["column"], 24);
+    assert_eq!(
+        d["message"],
+        "the plan's total allocated is stated as £150 but adds up to £100"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("correct the stated total")
+    );
+}
+
+#[test]
+fn could_not_run_exits_2() {
+    let missing = planc(&["validate", "no-such-dir"]);
+    assert_eq!(missing.status, 2);
+    assert_eq!(
+        missing.stderr,
+        "planc: no-such-dir: no such file or directory\n"
+    );
+    let bad_date = planc(&["validate", "plans", "--as-of", "June 2008"]);
+    assert_eq!(bad_date.status, 2);
+    assert!(
+        bad_date
+            .stderr
+            .starts_with("planc: --as-of June 2008: not a date")
+    );
+    let bad_flag = planc(&["validate", "--colour"]);
+    assert_eq!(bad_flag.status, 2);
+    let not_a_plan = planc(&["validate", "README.md"]);
+    assert_eq!(not_a_plan.status, 2);
+}
+
+#[test]
+fn explain_prints_the_catalogue_entry() {
+    let output = planc(&["explain", "M001"]);
+    assert_eq!(output.status, 0);
+    insta::assert_snapshot!("explain_m001", output.stdout);
+    assert_eq!(planc(&["explain", "unclean-amount"]).stdout, output.stdout);
+    assert_eq!(planc(&["explain", "Z999"]).status, 2);
+}
+
+#[test]
+fn readme_lists_every_check() {
+    let table = planc(&["explain"]).stdout;
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains(&table),
+        "README.md's list of checks differs from `planc explain`:\n{table}"
+    );
+}
+
+/// A copy of a bundled plan in a temporary directory, for edits.
+fn copy_plan(name: &str) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().expect("temporary directory");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("plans")
+        .join(name);
+    let to = temp.path().join(name);
+    fs::create_dir(&to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+    temp
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn an_edited_amount_fails_with_both_figures() {
+    // Druids Heath: 1.1 from £1,020 to £1,200.
+    let temp = copy_plan("druids-heath");
+    edit(
+        &temp.path().join("druids-heath/1-safety.yaml"),
+        "cost: 1020",
+        "cost: 1200",
+    );
+    let output = planc_in(temp.path(), &["validate", "druids-heath", "--as-of", AS_OF]);
+    assert_eq!(output.status, 1);
+    assert!(
+        output
+            .stderr
+            .contains("druids-heath/plan.yaml:49:9: error[F001]"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("£11,830 allocated of £11,650 available")
+    );
+    assert!(
+        output
+            .stderr
+            .contains("druids-heath/plan.yaml:18:16: error[F003]")
+    );
+    assert!(
+        output
+            .stderr
+            .contains("stated as £62,150 but adds up to £62,330")
+    );
+
+    // Bromsgrove: 10.1 from £3,000 to £3,500 breaks objective 10's total.
+    let temp = copy_plan("bromsgrove");
+    edit(
+        &temp.path().join("bromsgrove/section-2.toml"),
+        "cost = \"£3,000\"",
+        "cost = \"£3,500\"",
+    );
+    let output = planc_in(temp.path(), &["validate", "bromsgrove", "--as-of", AS_OF]);
+    assert_eq!(output.status, 1);
+    assert!(
+        output
+            .stderr
+            .contains("bromsgrove/section-2.toml:10:16: error[F003]"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("stated as £25,500 but adds up to £26,000")
+    );
+    assert!(
+        output
+            .stderr
+            .contains("stated as £190,358 but adds up to £190,858")
+    );
+
+    // Stoke: a cost line of Enjoy and Achieve project 1.
+    let temp = copy_plan("stoke-cluster-3");
+    edit(
+        &temp.path().join("stoke-cluster-3/enjoy-achieve.yaml"),
+        "amount: \"£8,000\"",
+        "amount: \"£9,000\"",
+    );
+    let output = planc_in(
+        temp.path(),
+        &["validate", "stoke-cluster-3", "--as-of", AS_OF],
+    );
+    assert_eq!(output.status, 1);
+    assert!(output.stderr.contains("error[F004]"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("add up to £21,000, not its cost of £20,000")
+    );
+}
+
+#[test]
+fn diagnostics_span_files_of_one_plan() {
+    // A priority in its own file names a section declared in the header file.
+    let output = planc(&[
+        "validate",
+        "tests/cases/R004-unknown-section",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(output.stderr.contains("did you mean `action-plan`?"));
+    assert!(
+        output
+            .stderr
+            .contains("tests/cases/R004-unknown-section/plan.yaml")
+    );
+}
