@@ -50,11 +50,11 @@ fn load_framework(config: &Config, sources: &mut SourceMap, diags: &mut Diagnost
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
-            let file = sources.add(path.clone(), String::new());
             diags.push(
-                Diagnostic::new(
+                load::path_diagnostic(
+                    sources,
+                    path,
                     Code::UnreadableFile,
-                    Span::file_start(file),
                     format!("cannot read the framework file {}: {e}", path.display()),
                 )
                 .label("cannot be read")

@@ -273,3 +273,82 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         activities,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{self, Decoder};
+    use crate::diagnostic::Diagnostics;
+    use crate::load::yaml;
+    use crate::source::{FileId, SourceFile};
+
+    fn figures(text: &str) -> PlanFigures {
+        let source = SourceFile::new("t.yaml".into(), text.to_string());
+        let root = yaml::parse(FileId(0), &source).expect("valid YAML");
+        let mut diags = Diagnostics::default();
+        let fragment = Decoder { diags: &mut diags }.file(&root, FileId(0));
+        let plan = decode::assemble(
+            std::path::Path::new("t.yaml"),
+            vec![(FileId(0), fragment)],
+            &mut diags,
+        )
+        .expect("a plan");
+        let index = Index::build(&plan, &mut diags);
+        assert!(diags.into_sorted().is_empty());
+        compute(&plan, &index, &Framework::built_in())
+    }
+
+    const PLAN: &str = "plan: { id: p, name: P, period: { start: 2009-04-01, end: 2010-03-31 }, default_source: a }
+sources:
+  - { id: a, name: A, amount: 1000 }
+  - { id: b, name: B, amount: 500.50 }
+sections:
+  - id: local
+    title: Local
+    priorities:
+      - id: p1
+        title: P1
+        outcome: stay-safe
+        activities:
+          - { id: x, title: X, cost: 300, outcomes: [\"2.1\", \"1.3\"] }
+          - { id: y, title: Y, cost: { amount: 700.50, sources: [{ source: a, amount: 200 }, { source: b, amount: 500.50 }] } }
+          - { id: z, title: Z, cost: tbc }
+          - { id: w, title: W, cost: { see: x } }
+  - id: county
+    title: County
+    scope: countywide
+    priorities:
+      - id: p2
+        title: P2
+        outcome: be-healthy
+        activities:
+          - { id: c, title: C, cost: 90000 }
+";
+
+    #[test]
+    fn sources_sections_and_outcomes_add_up() {
+        let f = figures(PLAN);
+        let money = |s: &str| s.parse::<Money>().unwrap();
+        assert_eq!(f.sources[0].allocated, money("500"));
+        assert_eq!(f.sources[0].unallocated, Some(money("500")));
+        assert_eq!(f.sources[1].allocated, money("500.50"));
+        assert_eq!(f.sources[1].unallocated, Some(money("0")));
+        assert_eq!(f.allocated, money("1000.50"));
+        assert_eq!(f.available, Some(money("1500.50")));
+        assert_eq!(f.unallocated, Some(money("500")));
+        // Countywide money is kept out of the plan's own total and sources.
+        assert_eq!(f.countywide, money("90000"));
+        assert_eq!(f.unsourced, Money::ZERO);
+        assert_eq!(f.tbc_ids(), ["z"]);
+        let safe = &f.outcomes[1];
+        assert_eq!((safe.local, safe.activities), (money("1000.50"), 4));
+        let healthy = &f.outcomes[0];
+        assert_eq!(
+            (healthy.local, healthy.countywide),
+            (Money::ZERO, money("90000"))
+        );
+        // x serves Be healthy through code 1.3, besides its area's Stay safe.
+        assert_eq!(f.activities[0].cells[..2], [Cell::Also, Cell::Primary]);
+        assert_eq!(healthy.activities, 2);
+    }
+}

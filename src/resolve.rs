@@ -42,7 +42,15 @@ struct Ids<'a, T> {
     map: &'a mut HashMap<String, T>,
 }
 
-impl<T> Ids<'_, T> {
+impl<'a, T> Ids<'a, T> {
+    fn new(what: &'static str, map: &'a mut HashMap<String, T>) -> Self {
+        Ids {
+            what,
+            seen: HashMap::new(),
+            map,
+        }
+    }
+
     fn add(&mut self, id: &Id, value: T, diags: &mut Diagnostics) {
         let key = fold(&id.value);
         if let Some(first) = self.seen.get(&key) {
@@ -66,45 +74,25 @@ impl<T> Ids<'_, T> {
 impl Index {
     pub fn build(plan: &Plan, diags: &mut Diagnostics) -> Index {
         let mut index = Index::default();
-        let mut sources = Ids {
-            what: "funding source",
-            seen: HashMap::new(),
-            map: &mut index.sources,
-        };
+        let mut sources = Ids::new("funding source", &mut index.sources);
         for (i, source) in plan.sources.iter().enumerate() {
             sources.add(&source.id, i, diags);
         }
-        let mut partners = Ids {
-            what: "partner",
-            seen: HashMap::new(),
-            map: &mut index.partners,
-        };
+        let mut partners = Ids::new("partner", &mut index.partners);
         for (i, partner) in plan.partners.iter().enumerate() {
             partners.add(&partner.id, i, diags);
         }
-        let mut sections = Ids {
-            what: "section",
-            seen: HashMap::new(),
-            map: &mut index.sections,
-        };
+        let mut sections = Ids::new("section", &mut index.sections);
         for (i, section) in plan.sections.iter().enumerate() {
             sections.add(&section.id, i, diags);
         }
-        let mut priorities = Ids {
-            what: "priority",
-            seen: HashMap::new(),
-            map: &mut index.priorities,
-        };
+        let mut priorities = Ids::new("priority", &mut index.priorities);
         for (s, section) in plan.sections.iter().enumerate() {
             for (p, priority) in section.priorities.iter().enumerate() {
                 priorities.add(&priority.id, (s, p), diags);
             }
         }
-        let mut activities = Ids {
-            what: "activity",
-            seen: HashMap::new(),
-            map: &mut index.activities,
-        };
+        let mut activities = Ids::new("activity", &mut index.activities);
         for (s, section) in plan.sections.iter().enumerate() {
             for (p, priority) in section.priorities.iter().enumerate() {
                 for (a, activity) in priority.activities.iter().enumerate() {
@@ -210,6 +198,17 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
             );
         }
     };
+    let check_activity = |id: &Id, diags: &mut Diagnostics| {
+        if !index.activities.contains_key(&id.value) {
+            unknown(
+                Code::UnknownActivity,
+                "activity",
+                id,
+                activity_names.clone(),
+                diags,
+            );
+        }
+    };
     if let Some(id) = &plan.default_source {
         check_source(id, diags);
     }
@@ -247,16 +246,8 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
             for share in &cost.shares {
                 check_source(&share.source, diags);
             }
-            if let CostKind::See(target) = &cost.kind
-                && !index.activities.contains_key(&target.value)
-            {
-                unknown(
-                    Code::UnknownActivity,
-                    "activity",
-                    target,
-                    activity_names.clone(),
-                    diags,
-                );
+            if let CostKind::See(target) = &cost.kind {
+                check_activity(target, diags);
             }
         }
         for partner in &activity.partners {
@@ -273,16 +264,8 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
     }
     for priority in plan.sections.iter().flat_map(|s| &s.priorities) {
         for cross in &priority.cross_references {
-            if let Some(target) = &cross.activity
-                && !index.activities.contains_key(&target.value)
-            {
-                unknown(
-                    Code::UnknownActivity,
-                    "activity",
-                    target,
-                    activity_names.clone(),
-                    diags,
-                );
+            if let Some(target) = &cross.activity {
+                check_activity(target, diags);
             }
         }
     }

@@ -378,3 +378,75 @@ fn diagnostics_span_files_of_one_plan() {
             .contains("tests/cases/R004-unknown-section/plan.yaml")
     );
 }
+
+#[test]
+fn repository_config_sets_levels_and_extends_the_framework() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::write(
+        root.join("planc.toml"),
+        "plans = [\"area-plans\"]\nframework = \"framework.toml\"\n\n[checks]\nD002 = \"error\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("framework.toml"),
+        "[judgements]\n\"3.3\" = \"Action is taken to ensure that educational provision 5-16 is of good quality\"\n",
+    )
+    .unwrap();
+    fs::create_dir(root.join("area-plans")).unwrap();
+    fs::write(
+        root.join("area-plans/plan.yaml"),
+        "plan:\n  id: x\n  name: X\n  period: { start: 2009-04-01, end: 2010-03-31 }\n\
+         priorities:\n  - id: p\n    title: P\n    activities:\n\
+         \x20     - { id: a, title: A, outcomes: [\"3.3\"], timescale: { end: 2011 } }\n",
+    )
+    .unwrap();
+    let output = planc_in(root, &["validate", "--as-of", AS_OF]);
+    // 3.3 is known through the repository's framework file; D002 is raised
+    // to an error by planc.toml.
+    assert!(!output.stderr.contains("E002"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("area-plans/plan.yaml:9:65: error[D002]"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(output.status, 1);
+
+    // The plan's own `checks:` override the repository's.
+    let plan = root.join("area-plans/plan.yaml");
+    let text = fs::read_to_string(&plan).unwrap();
+    fs::write(
+        &plan,
+        text.replacen("  period:", "  checks: { D002: allow }\n  period:", 1),
+    )
+    .unwrap();
+    let output = planc_in(root, &["validate", "--as-of", AS_OF]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .ends_with("planc: 0 errors, 0 warnings, 0 notes in 1 plan\n")
+    );
+}
+
+#[test]
+fn a_bad_repository_config_is_reported_where_it_is_wrong() {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(temp.path().join("planc.toml"), "plan = [\"plans\"]\n").unwrap();
+    fs::create_dir(temp.path().join("plans")).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.yaml"),
+        temp.path().join("plans/quickstart.yaml"),
+    )
+    .unwrap();
+    let output = planc_in(temp.path(), &["validate", "--as-of", AS_OF]);
+    assert_eq!(output.status, 1);
+    assert!(
+        output.stderr.contains("planc.toml:1:1: error[S001]"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("did you mean `plans`?"));
+}

@@ -49,38 +49,56 @@ pub fn check(cx: &Context, diags: &mut Diagnostics) {
         if let Some(start) = &timescale.start
             && start.value.first < p.start.value.first
         {
-            diags.push(
-                Diagnostic::new(
-                    Code::OutsidePeriod,
-                    start.span,
-                    format!(
-                        "{what} starts in {}, before the plan starts ({})",
-                        start.value.display(),
-                        p.start.value.display()
-                    ),
-                )
-                .label("before the plan's period")
-                .with_secondary(p.start.span, "the plan starts here")
-                .help("check the year; work before the plan starts cannot be funded by it"),
+            outside(
+                &what,
+                start,
+                "starts",
+                "before the plan starts",
+                &p.start,
+                diags,
             );
         }
         if let Some(end) = &timescale.end
             && end.value.last > p.end.value.last
         {
-            diags.push(
-                Diagnostic::new(
-                    Code::OutsidePeriod,
-                    end.span,
-                    format!(
-                        "{what} ends in {}, after the plan ends ({})",
-                        end.value.display(),
-                        p.end.value.display()
-                    ),
-                )
-                .label("after the plan's period")
-                .with_secondary(p.end.span, "the plan ends here")
-                .help("check the year, or record the rest as a further action beyond the plan"),
-            );
+            outside(&what, end, "ends", "after the plan ends", &p.end, diags);
         }
     }
+}
+
+fn outside(
+    what: &str,
+    date: &Located<DateSpec>,
+    verb: &str,
+    relation: &str,
+    bound: &Located<DateSpec>,
+    diags: &mut Diagnostics,
+) {
+    let (label, secondary, help) = if verb == "starts" {
+        (
+            "before the plan's period",
+            "the plan starts here",
+            "check the year; work before the plan starts cannot be funded by it",
+        )
+    } else {
+        (
+            "after the plan's period",
+            "the plan ends here",
+            "check the year, or record the rest as a further action beyond the plan",
+        )
+    };
+    diags.push(
+        Diagnostic::new(
+            Code::OutsidePeriod,
+            date.span,
+            format!(
+                "{what} {verb} in {}, {relation} ({})",
+                date.value.display(),
+                bound.value.display()
+            ),
+        )
+        .label(label)
+        .with_secondary(bound.span, secondary)
+        .help(help),
+    );
 }

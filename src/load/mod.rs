@@ -45,6 +45,18 @@ pub struct Loaded {
     pub plans: Vec<PlanFiles>,
 }
 
+/// A diagnostic about a path as a whole: a directory, or a file that
+/// cannot be read.
+pub fn path_diagnostic(
+    sources: &mut SourceMap,
+    path: &Path,
+    code: Code,
+    message: String,
+) -> Diagnostic {
+    let file = sources.add(path.to_path_buf(), String::new());
+    Diagnostic::new(code, Span::file_start(file), message)
+}
+
 pub fn is_plan_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with('.') || name == config::FILE_NAME {
@@ -117,11 +129,11 @@ pub fn load(
             let mut seen = BTreeSet::new();
             find_plans(path, 0, &mut seen, config, sources, diags, &mut loaded);
             if loaded.plans.len() == before {
-                let file = sources.add(path.clone(), String::new());
                 diags.push(
-                    Diagnostic::new(
+                    path_diagnostic(
+                        sources,
+                        path,
                         Code::NoPlanFiles,
-                        Span::file_start(file),
                         format!("no plan files in {}", path.display()),
                     )
                     .label("no .yaml, .yml or .toml files here")
@@ -185,15 +197,15 @@ fn list_dir(
     diags: &mut Diagnostics,
 ) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
     let unreadable = |sources: &mut SourceMap, diags: &mut Diagnostics, why: String| {
-        let file = sources.add(dir.to_path_buf(), String::new());
         diags.push(
-            Diagnostic::new(Code::UnreadableFile, Span::file_start(file), why)
+            path_diagnostic(sources, dir, Code::UnreadableFile, why)
                 .label("cannot be read")
                 .help("check that the directory exists and is readable, and remove link loops"),
         );
     };
-    let canonical = match fs::canonicalize(dir) {
-        Ok(c) => c,
+    let opened = fs::canonicalize(dir).and_then(|c| Ok((c, fs::read_dir(dir)?)));
+    let (canonical, entries) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             unreadable(
                 sources,
@@ -206,17 +218,6 @@ fn list_dir(
     if !seen.insert(canonical) {
         return None;
     }
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            unreadable(
-                sources,
-                diags,
-                format!("cannot read {}: {e}", dir.display()),
-            );
-            return None;
-        }
-    };
     let mut files = Vec::new();
     let mut subdirs = Vec::new();
     for entry in entries.flatten() {
@@ -231,11 +232,11 @@ fn list_dir(
             Ok(_) if is_plan_file(&path) => files.push(path),
             Ok(_) => {}
             Err(e) if is_plan_file(&path) || fs::symlink_metadata(&path).is_ok() => {
-                let file = sources.add(path.clone(), String::new());
                 diags.push(
-                    Diagnostic::new(
+                    path_diagnostic(
+                        sources,
+                        &path,
                         Code::UnreadableFile,
-                        Span::file_start(file),
                         format!("cannot read {}: {e}", path.display()),
                     )
                     .label("cannot be read")
