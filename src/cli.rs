@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,6 +24,35 @@ pub enum Format {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// The printable action plan, one page per plan, and index.html.
+    Html,
+    /// GitHub-flavoured Markdown, one file per plan, and index.md.
+    Md,
+    /// activities.csv, funding.csv and outcomes.csv across all plans.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// The directory to write; it is replaced whole [default: out]
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Render plans with errors too, under a "DRAFT" banner listing them.
+    #[arg(long)]
+    pub draft: bool,
+    /// Templates overriding the built-in ones [default: the repository's templates/]
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Version text for page footers [default: the plan's last git commit]
+    #[arg(long, value_name = "TEXT")]
+    pub revision: Option<String>,
+    /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check plans: totals, references, outcome codes, dates and progress.
@@ -39,6 +68,23 @@ pub enum Command {
         /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+    },
+    /// Render plans in one format into a directory.
+    Render {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        /// What to write.
+        #[arg(long, value_enum)]
+        format: RenderFormat,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Validate, then render every format (HTML, Markdown, CSV) into a directory.
+    Build {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Print each plan's funds, section and outcome totals and outcome matrix.
     Summary {

@@ -24,6 +24,8 @@ pub struct CompiledPlan {
 }
 
 pub struct Compilation {
+    /// The repository root: where `planc.toml` is, else the current directory.
+    pub root: PathBuf,
     pub sources: SourceMap,
     pub framework: Framework,
     pub plans: Vec<CompiledPlan>,
@@ -140,6 +142,7 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
     Ok(Compilation {
+        root: config.root.clone(),
         sources,
         framework,
         plans,

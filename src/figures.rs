@@ -274,6 +274,110 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
     }
 }
 
+/// A funding source across plans, grouped by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupSource {
+    pub name: String,
+    pub plans: usize,
+    pub available: Option<Money>,
+    pub allocated: Money,
+}
+
+/// A countywide item, listed once however many plans repeat it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountywideItem {
+    pub title: String,
+    pub amount: Option<Money>,
+    pub plans: Vec<String>,
+}
+
+/// The county roll-up: every plan's own money added up, countywide items
+/// once each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollup {
+    pub allocated: Money,
+    pub countywide: Money,
+    pub tbc: usize,
+    pub outcomes: Vec<OutcomeFigures>,
+    pub sources: Vec<RollupSource>,
+    pub countywide_items: Vec<CountywideItem>,
+}
+
+pub fn rollup(plans: &[(&Plan, &PlanFigures)]) -> Rollup {
+    let mut outcomes: Vec<OutcomeFigures> = Vec::new();
+    let mut sources: Vec<RollupSource> = Vec::new();
+    let mut items: Vec<CountywideItem> = Vec::new();
+    let mut allocated = Money::ZERO;
+    let mut tbc = 0;
+    for (plan, figures) in plans {
+        allocated += figures.allocated;
+        tbc += figures.tbc_ids().len();
+        for outcome in &figures.outcomes {
+            match outcomes.iter_mut().find(|o| o.number == outcome.number) {
+                Some(total) => {
+                    total.local += outcome.local;
+                    total.activities += outcome.activities;
+                }
+                None => outcomes.push(OutcomeFigures {
+                    countywide: Money::ZERO,
+                    ..outcome.clone()
+                }),
+            }
+        }
+        for source in &figures.sources {
+            let key = crate::framework::normalise(&source.name);
+            match sources
+                .iter_mut()
+                .find(|s| crate::framework::normalise(&s.name) == key)
+            {
+                Some(total) => {
+                    total.plans += 1;
+                    total.allocated += source.allocated;
+                    total.available = match (total.available, source.available) {
+                        (Some(a), Some(b)) => Some(a + b),
+                        (a, b) => a.or(b),
+                    };
+                }
+                None => sources.push(RollupSource {
+                    name: source.name.clone(),
+                    plans: 1,
+                    available: source.available,
+                    allocated: source.allocated,
+                }),
+            }
+        }
+        for activity in figures
+            .activities
+            .iter()
+            .filter(|a| a.scope == Scope::Countywide)
+        {
+            let key = (
+                crate::framework::normalise(&activity.title),
+                activity.amount,
+            );
+            match items
+                .iter_mut()
+                .find(|i| (crate::framework::normalise(&i.title), i.amount) == key)
+            {
+                Some(item) => item.plans.push(plan.id.value.clone()),
+                None => items.push(CountywideItem {
+                    title: activity.title.clone(),
+                    amount: activity.amount,
+                    plans: vec![plan.id.value.clone()],
+                }),
+            }
+        }
+    }
+    Rollup {
+        allocated,
+        countywide: items.iter().filter_map(|i| i.amount).sum(),
+        tbc,
+        outcomes,
+        sources,
+        countywide_items: items,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod framework;
 mod load;
 mod model;
 mod money;
+mod render;
 mod report;
 mod resolve;
 mod run;

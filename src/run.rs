@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use jiff::civil::Date;
 
-use crate::cli::{Cli, Command, Format};
+use crate::cli::{Cli, Command, Format, OutputArgs, RenderFormat};
 use crate::codes::Code;
 use crate::compile::{self, Compilation};
 use crate::diagnostic::Severity;
+use crate::render;
 use crate::report::{self, Style};
 use crate::summary;
 
@@ -86,6 +87,27 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 Status::Clean
             })
         }
+        Command::Render {
+            paths,
+            format,
+            output,
+        } => {
+            let format = match format {
+                RenderFormat::Html => render::Format::Html,
+                RenderFormat::Md => render::Format::Markdown,
+                RenderFormat::Csv => render::Format::Csv,
+            };
+            build(&paths, vec![format], &output)
+        }
+        Command::Build { paths, output } => build(
+            &paths,
+            vec![
+                render::Format::Html,
+                render::Format::Markdown,
+                render::Format::Csv,
+            ],
+            &output,
+        ),
         Command::Summary { paths, as_of } => {
             let compilation = compile(&paths, as_of.as_deref())?;
             let diagnostics = compilation.diagnostics.into_sorted();
@@ -149,6 +171,63 @@ fn checks_table() -> String {
         ));
     }
     out
+}
+
+/// Validates, reports, and renders into `--out` unless a plan has errors
+/// and `--draft` was not given.
+fn build(
+    paths: &[PathBuf],
+    formats: Vec<render::Format>,
+    args: &OutputArgs,
+) -> anyhow::Result<Status> {
+    let mut compilation = compile(paths, args.as_of.as_deref())?;
+    let diagnostics = std::mem::take(&mut compilation.diagnostics).into_sorted();
+    let mut err = std::io::stderr().lock();
+    write!(
+        err,
+        "{}",
+        report::human(&diagnostics, &compilation.sources, style())
+    )?;
+    writeln!(
+        err,
+        "{}",
+        report::tally(&diagnostics, compilation.plans.len())
+    )?;
+    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    if errors && !args.draft {
+        writeln!(
+            err,
+            "planc: nothing rendered: fix the errors above, or use --draft to render with a DRAFT banner"
+        )?;
+        return Ok(Status::Problems);
+    }
+    let request = render::Request {
+        formats,
+        templates: args
+            .templates
+            .clone()
+            .or_else(|| render::templates::repository_templates(&compilation.root)),
+        revision: args.revision.clone(),
+    };
+    let files = render::render(&compilation, &diagnostics, &request)?;
+    let inputs: Vec<PathBuf> = if paths.is_empty() {
+        vec![compilation.root.clone()]
+    } else {
+        paths.to_vec()
+    };
+    render::output::write(&args.out, &files, &inputs)?;
+    writeln!(
+        err,
+        "planc: wrote {} file{} to {}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        args.out.display()
+    )?;
+    Ok(if errors {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
 }
 
 fn explain(code: Code) -> String {

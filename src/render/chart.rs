@@ -1,0 +1,161 @@
+//! Bar charts as inline SVG: no JavaScript, readable in print, every bar
+//! labelled with its figure so that nothing is shown by colour alone.
+
+use rust_decimal::Decimal;
+
+use crate::figures::{OutcomeFigures, SourceFigures};
+use crate::money::{Money, format_gbp};
+
+const LABEL_WIDTH: i64 = 260;
+const BAR_WIDTH: i64 = 420;
+const ROW: i64 = 26;
+
+/// Escapes text for SVG.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A bar's length in pixels, in proportion to the largest value.
+fn length(value: Money, max: Money) -> Decimal {
+    if max.is_zero() {
+        return Decimal::ZERO;
+    }
+    (value * Decimal::from(BAR_WIDTH) / max).round_dp(1)
+}
+
+struct Bar<'a> {
+    label: &'a str,
+    /// Each bar of the row: value, CSS class, caption.
+    parts: Vec<(Money, &'static str, String)>,
+}
+
+fn chart(title: &str, bars: &[Bar], legend: &[(&str, &str)]) -> String {
+    let max = bars
+        .iter()
+        .flat_map(|b| b.parts.iter().map(|p| p.0))
+        .max()
+        .unwrap_or(Money::ZERO);
+    let per_bar = bars.first().map_or(1, |b| b.parts.len().max(1) as i64);
+    let row = ROW * per_bar + 8;
+    let legend_height = if legend.is_empty() { 0 } else { 24 };
+    let height = row * bars.len() as i64 + legend_height + 8;
+    let width = LABEL_WIDTH + BAR_WIDTH + 120;
+    let mut svg = format!(
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
+         width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = xml(title)
+    );
+    for (i, (class, text)) in legend.iter().enumerate() {
+        let x = LABEL_WIDTH + i as i64 * 140;
+        svg.push_str(&format!(
+            "<rect class=\"{class}\" x=\"{x}\" y=\"4\" width=\"14\" height=\"14\"/>\
+             <text x=\"{}\" y=\"16\">{}</text>",
+            x + 20,
+            xml(text)
+        ));
+    }
+    for (i, bar) in bars.iter().enumerate() {
+        let top = legend_height + row * i as i64 + 4;
+        svg.push_str(&format!(
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            LABEL_WIDTH - 8,
+            top + ROW / 2 + 5 + (per_bar - 1) * ROW / 2,
+            xml(bar.label)
+        ));
+        for (j, (value, class, caption)) in bar.parts.iter().enumerate() {
+            let y = top + j as i64 * ROW;
+            let w = length(*value, max);
+            svg.push_str(&format!(
+                "<rect class=\"{class}\" x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{w}\" height=\"{}\"/>\
+                 <text x=\"{}\" y=\"{}\">{}</text>",
+                ROW - 6,
+                Decimal::from(LABEL_WIDTH + 6) + w,
+                y + ROW / 2 + 3,
+                xml(caption)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The plan's own money per ECM outcome.
+pub fn outcomes(outcomes: &[OutcomeFigures]) -> String {
+    let bars: Vec<Bar> = outcomes
+        .iter()
+        .map(|o| Bar {
+            label: &o.title,
+            parts: vec![(o.local, "bar-outcome", format_gbp(o.local))],
+        })
+        .collect();
+    chart("Budget by Every Child Matters outcome", &bars, &[])
+}
+
+/// Allocated against available, per funding source.
+pub fn sources(sources: &[SourceFigures]) -> String {
+    let bars: Vec<Bar> = sources
+        .iter()
+        .map(|s| {
+            let available = s.available.unwrap_or(Money::ZERO);
+            Bar {
+                label: &s.name,
+                parts: vec![
+                    (
+                        available,
+                        "bar-available",
+                        s.available.map_or_else(
+                            || "not stated".to_string(),
+                            |a| format!("{} available", format_gbp(a)),
+                        ),
+                    ),
+                    (
+                        s.allocated,
+                        "bar-allocated",
+                        format!("{} allocated", format_gbp(s.allocated)),
+                    ),
+                ],
+            }
+        })
+        .collect();
+    chart(
+        "Allocated against available, per funding source",
+        &bars,
+        &[
+            ("bar-available", "Available"),
+            ("bar-allocated", "Allocated"),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped_and_bars_proportional() {
+        let outcomes = vec![
+            OutcomeFigures {
+                number: 1,
+                title: "Be <healthy>".into(),
+                local: Money::from(100),
+                countywide: Money::ZERO,
+                activities: 1,
+            },
+            OutcomeFigures {
+                number: 2,
+                title: "Stay safe".into(),
+                local: Money::from(50),
+                countywide: Money::ZERO,
+                activities: 1,
+            },
+        ];
+        let svg = super::outcomes(&outcomes);
+        assert!(svg.contains("Be &lt;healthy&gt;"));
+        assert!(svg.contains("width=\"420\""));
+        assert!(svg.contains("width=\"210\""));
+        assert!(!svg.contains("<script"));
+    }
+}

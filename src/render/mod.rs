@@ -1,0 +1,246 @@
+//! Render: compiled plans into HTML, Markdown and CSV. Builds the view
+//! model from the figures, fills the templates, and hands the files to
+//! `output` to be written in one step.
+
+pub mod chart;
+pub mod csv;
+pub mod output;
+pub mod templates;
+pub mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+
+use crate::compile::{Compilation, display_path};
+use crate::diagnostic::Diagnostic;
+use crate::figures;
+use view::{Draft, PlanView, Problem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Html,
+    Markdown,
+    Csv,
+}
+
+pub struct Request {
+    pub formats: Vec<Format>,
+    pub templates: Option<PathBuf>,
+    /// The version text for footers; by default read from git.
+    pub revision: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {0}")]
+    Template(#[from] minijinja::Error),
+    #[error("CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+}
+
+/// The last commit that touched `files`, as `commit 1a2b3c4 of 2026-11-20`,
+/// noting uncommitted changes; or that they are not in a git repository.
+pub fn revision(files: &[&Path]) -> String {
+    let Some(dir) = files.first().and_then(|f| f.parent()) else {
+        return "not in a git repository".into();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let absolute: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .arg("--")
+            .args(&absolute)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["log", "-1", "--format=%h %cs"]) {
+        Some(line) if !line.is_empty() => {
+            let (hash, date) = line.split_once(' ').unwrap_or((&line, ""));
+            let changed = git(&["status", "--porcelain"]).is_some_and(|s| !s.is_empty());
+            format!(
+                "commit {hash} of {date}{}",
+                if changed {
+                    ", with uncommitted changes"
+                } else {
+                    ""
+                }
+            )
+        }
+        Some(_) => "not yet committed to git".into(),
+        None => "not in a git repository".into(),
+    }
+}
+
+/// A file name for each plan: its id, made safe, unique.
+fn slugs(ids: &[&str]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    ids.iter()
+        .map(|id| {
+            let base: String = id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let base = if base.trim_matches('-').is_empty() {
+                "plan".to_string()
+            } else {
+                base
+            };
+            let mut slug = base.clone();
+            let mut n = 2;
+            while !seen.insert(slug.clone()) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            slug
+        })
+        .collect()
+}
+
+/// A string for a CSS `content:` value inside a `<style>` element.
+fn css_string(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '<' => "\\3C ".to_string(),
+            '\n' | '\r' => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Every output file, by path relative to `--out`.
+pub fn render(
+    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
+    request: &Request,
+) -> Result<BTreeMap<PathBuf, Vec<u8>>, RenderError> {
+    let env = templates::environment(request.templates.clone());
+    let ids: Vec<&str> = compilation
+        .plans
+        .iter()
+        .map(|p| p.plan.id.value.as_str())
+        .collect();
+    let mut views: Vec<PlanView> = Vec::new();
+    for (compiled, slug) in compilation.plans.iter().zip(slugs(&ids)) {
+        let plan = &compiled.plan;
+        let problems: Vec<Problem> = diagnostics
+            .iter()
+            .filter(|d| plan.files.contains(&d.primary.span.file))
+            .map(|d| {
+                let (path, line, column) = compilation.sources.locate(d.primary.span);
+                Problem::new(d, format!("{}:{line}:{column}", display_path(path)))
+            })
+            .collect();
+        let has_errors = problems.iter().any(|p| p.severity == "error");
+        let draft = has_errors.then(|| Draft::new(problems));
+        let revision = request.revision.clone().unwrap_or_else(|| {
+            let files: Vec<&Path> = plan
+                .files
+                .iter()
+                .map(|f| compilation.sources.get(*f).path.as_path())
+                .collect();
+            revision(&files)
+        });
+        views.push(view::plan_view(
+            compiled,
+            &compilation.framework,
+            slug,
+            revision,
+            draft,
+        ));
+    }
+    let pairs: Vec<_> = compilation
+        .plans
+        .iter()
+        .map(|c| (&c.plan, &c.figures))
+        .collect();
+    let index = view::index_view(&views, &figures::rollup(&pairs));
+    let index_revision = request.revision.clone().unwrap_or_else(|| {
+        let first: Vec<&Path> = compilation
+            .plans
+            .iter()
+            .flat_map(|c| c.plan.files.first())
+            .map(|f| compilation.sources.get(*f).path.as_path())
+            .collect();
+        revision(&first)
+    });
+    let mut files = BTreeMap::new();
+    for format in &request.formats {
+        match format {
+            Format::Html | Format::Markdown => {
+                let ext = if *format == Format::Html {
+                    "html"
+                } else {
+                    "md"
+                };
+                for plan in &views {
+                    let footer = Value::from_safe_string(css_string(&format!(
+                        "{} · {}",
+                        plan.name, plan.revision
+                    )));
+                    let text = env.get_template(&format!("plan.{ext}"))?.render(
+                        context! { plan => Value::from(Serde(plan)), footer_css => footer },
+                    )?;
+                    files.insert(
+                        PathBuf::from(format!("{}.{ext}", plan.slug)),
+                        text.into_bytes(),
+                    );
+                }
+                let text = env
+                    .get_template(&format!("index.{ext}"))?
+                    .render(context! {
+                        index => Value::from(Serde(&index)),
+                        revision => index_revision.clone(),
+                    })?;
+                files.insert(PathBuf::from(format!("index.{ext}")), text.into_bytes());
+            }
+            Format::Csv => {
+                files.insert(PathBuf::from("activities.csv"), csv::activities(&views)?);
+                files.insert(PathBuf::from("funding.csv"), csv::funding(&views)?);
+                files.insert(PathBuf::from("outcomes.csv"), csv::outcomes(&views)?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        assert_eq!(
+            slugs(&["druids-heath", "a/../b", "druids-heath", ""]),
+            ["druids-heath", "a----b", "druids-heath-2", "plan"]
+        );
+    }
+
+    #[test]
+    fn css_strings_cannot_close_the_style_element() {
+        assert_eq!(css_string("a\"b</style>"), "a\\\"b\\3C /style>");
+    }
+}

@@ -1,0 +1,205 @@
+//! Writing a render: everything goes to a temporary directory beside
+//! `--out`, which then takes `--out`'s place in one rename. A render that
+//! fails or is killed leaves the previous outputs as they were; leftovers of
+//! a killed run are cleaned up (or restored) by the next.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Marks a directory as planc's own output, which planc may replace.
+pub const MARKER: &str = ".planc-output";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "--out {0}: is, or contains, the plans being rendered; choose a separate directory such as `out/`"
+    )]
+    ContainsSources(PathBuf),
+    #[error(
+        "--out {0}: exists and holds files planc did not write; choose an empty or new directory"
+    )]
+    NotOurs(PathBuf),
+    #[error("--out {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The absolute form of a path that may not exist yet.
+fn absolute(path: &Path) -> PathBuf {
+    match fs::canonicalize(path) {
+        Ok(p) => p,
+        Err(_) => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let base = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let base = fs::canonicalize(&base).unwrap_or(base);
+            base.join(path.file_name().unwrap_or_default())
+        }
+    }
+}
+
+/// Names of the temporary and old directories beside `out`.
+fn siblings(out: &Path) -> (PathBuf, String, String) {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let name = out
+        .file_name()
+        .map_or_else(|| "out".to_string(), |n| n.to_string_lossy().into_owned());
+    (
+        parent,
+        format!(".{name}.planc-tmp-"),
+        format!(".{name}.planc-old-"),
+    )
+}
+
+/// Cleans up after a run that was killed: restores a previous output that
+/// was moved aside, and removes unfinished temporary directories.
+fn recover(out: &Path) -> Result<(), OutputError> {
+    let (parent, tmp_prefix, old_prefix) = siblings(out);
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if name.starts_with(&tmp_prefix) {
+            fs::remove_dir_all(&path).map_err(io(&path))?;
+        } else if name.starts_with(&old_prefix) {
+            if out.exists() {
+                fs::remove_dir_all(&path).map_err(io(&path))?;
+            } else {
+                fs::rename(&path, out).map_err(io(&path))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `out` with exactly `files` (relative paths → contents).
+pub fn write(
+    out: &Path,
+    files: &BTreeMap<PathBuf, Vec<u8>>,
+    inputs: &[PathBuf],
+) -> Result<(), OutputError> {
+    let out_abs = absolute(out);
+    for input in inputs {
+        let input_abs = absolute(input);
+        if input_abs.starts_with(&out_abs) {
+            return Err(OutputError::ContainsSources(out.to_path_buf()));
+        }
+    }
+    recover(out)?;
+    if out.exists() {
+        let ours = out.join(MARKER).is_file();
+        let empty = fs::read_dir(out).map_err(io(out))?.next().is_none();
+        if !ours && !empty {
+            return Err(OutputError::NotOurs(out.to_path_buf()));
+        }
+    }
+    let (parent, tmp_prefix, old_prefix) = siblings(out);
+    fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!("{tmp_prefix}{pid}"));
+    fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let written = (|| {
+        for (relative, contents) in files {
+            let path = tmp.join(relative);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(io(dir))?;
+            }
+            fs::write(&path, contents).map_err(io(&path))?;
+        }
+        let marker = tmp.join(MARKER);
+        fs::write(
+            &marker,
+            "This directory is written by planc and replaced whole on each render.\n",
+        )
+        .map_err(io(&marker))
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if out.exists() {
+        let old = parent.join(format!("{old_prefix}{pid}"));
+        fs::rename(out, &old).map_err(io(out))?;
+        if let Err(e) = fs::rename(&tmp, out) {
+            let _ = fs::rename(&old, out);
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(io(out)(e));
+        }
+        fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        fs::rename(&tmp, out).map_err(io(out))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<PathBuf, Vec<u8>> {
+        pairs
+            .iter()
+            .map(|(p, c)| (PathBuf::from(p), c.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn replaces_its_own_output_and_refuses_other_directories() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("out");
+        write(&out, &files(&[("a.html", "1"), ("csv/b.csv", "2")]), &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("csv/b.csv")).unwrap(), "2");
+        write(&out, &files(&[("c.html", "3")]), &[]).unwrap();
+        assert!(!out.join("a.html").exists());
+        assert_eq!(fs::read_to_string(out.join("c.html")).unwrap(), "3");
+        let leftovers: Vec<_> = fs::read_dir(temp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only out/ remains");
+
+        let docs = temp.path().join("docs");
+        fs::create_dir(&docs).unwrap();
+        fs::write(docs.join("notes.md"), "mine").unwrap();
+        assert!(matches!(
+            write(&docs, &files(&[]), &[]),
+            Err(OutputError::NotOurs(_))
+        ));
+        assert_eq!(fs::read_to_string(docs.join("notes.md")).unwrap(), "mine");
+
+        let plans = temp.path().join("plans");
+        fs::create_dir(&plans).unwrap();
+        assert!(matches!(
+            write(temp.path(), &files(&[]), &[plans]),
+            Err(OutputError::ContainsSources(_))
+        ));
+    }
+
+    #[test]
+    fn a_killed_run_is_recovered() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("out");
+        write(&out, &files(&[("a.html", "1")]), &[]).unwrap();
+        // As if killed between the two renames, with a half-written tmp.
+        fs::rename(&out, temp.path().join(".out.planc-old-999")).unwrap();
+        fs::create_dir(temp.path().join(".out.planc-tmp-999")).unwrap();
+        write(&out, &files(&[("b.html", "2")]), &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
+        let names: Vec<String> = fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["out"]);
+    }
+}
