@@ -7,7 +7,12 @@ use super::view::PlanView;
 /// Cells starting with these characters are formulas to Excel and
 /// LibreOffice; a leading apostrophe makes them text.
 fn neutralise(cell: &str) -> String {
-    if cell.parse::<rust_decimal::Decimal>().is_ok() {
+    // Plain decimals (money, counts) stay numbers.
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    if !digits.is_empty()
+        && digits.split('.').count() <= 2
+        && digits.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return cell.to_string();
     }
     match cell.chars().next() {
