@@ -450,3 +450,263 @@ fn a_bad_repository_config_is_reported_where_it_is_wrong() {
     );
     assert!(output.stderr.contains("did you mean `plans`?"));
 }
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn build(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--revision", "test", "--as-of", AS_OF]);
+    planc_in(dir, &all)
+}
+
+#[test]
+fn build_writes_every_format_and_snapshots_markdown_and_csv() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = build(root, &["plans", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    insta::assert_snapshot!("build_files", names.join("\n"));
+    for plan in [
+        "bromsgrove",
+        "druids-heath",
+        "stoke-cluster-3",
+        "worcestershire-cypp",
+    ] {
+        insta::assert_snapshot!(format!("md_{plan}"), read(&out.join(format!("{plan}.md"))));
+    }
+    insta::assert_snapshot!("md_index", read(&out.join("index.md")));
+    for csv in ["activities.csv", "funding.csv", "outcomes.csv"] {
+        insta::assert_snapshot!(format!("csv_{csv}"), read(&out.join(csv)));
+    }
+
+    // Two builds are byte-identical.
+    let again = temp.path().join("again");
+    build(root, &["plans", "--out", again.to_str().unwrap()]);
+    for name in &names {
+        assert_eq!(
+            fs::read(out.join(name)).unwrap(),
+            fs::read(again.join(name)).unwrap(),
+            "{name} differs between two builds"
+        );
+    }
+}
+
+fn select(html: &scraper::Html, css: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(css).unwrap();
+    html.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn html_shows_the_totals_and_a_page_per_priority_area() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = planc_in(
+        root,
+        &[
+            "render",
+            "plans",
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+            "--revision",
+            "test",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let html = scraper::Html::parse_document(&read(&out.join("druids-heath.html")));
+    assert_eq!(select(&html, "#total-available"), ["£62,150"]);
+    assert_eq!(select(&html, "#total-allocated"), ["£62,150"]);
+    assert_eq!(select(&html, "#total-unallocated"), ["£0"]);
+    assert_eq!(select(&html, "html[lang='en-GB']").len(), 1);
+    // Five priority areas and the co-ordination area, each an article.
+    let areas = select(&html, "article.priority h3");
+    assert_eq!(areas.len(), 6, "{areas:?}");
+    assert!(areas.contains(&"Priority area: Safety".to_string()));
+    // Every table has a caption and column headers with a scope.
+    let tables = select(&html, "table").len();
+    assert_eq!(select(&html, "table > caption").len(), tables);
+    assert_eq!(select(&html, "thead th:not([scope])").len(), 0);
+    // Status is never colour alone: the county plan has no RAG, Bromsgrove's
+    // 14.3 is complete.
+    let html = scraper::Html::parse_document(&read(&out.join("bromsgrove.html")));
+    let status = select(&html, "#activity-14\\.3 td:last-child");
+    assert!(status[0].starts_with("Complete"), "{status:?}");
+    let index = scraper::Html::parse_document(&read(&out.join("index.html")));
+    assert_eq!(select(&index, "#rollup-allocated"), ["£7,455,458"]);
+    assert_eq!(select(&index, "#rollup-countywide"), ["£90,000"]);
+    // No script, no external resources: the page works offline.
+    for page in ["druids-heath.html", "index.html"] {
+        let text = read(&out.join(page));
+        assert!(!text.contains("<script"), "{page}");
+        for fetch in ["<link", "src=", "url(", "@import", "href=\"http"] {
+            assert!(!text.contains(fetch), "{page} fetches something: {fetch}");
+        }
+    }
+}
+
+#[test]
+fn plan_text_cannot_inject_script_or_formulas() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = build(
+        root,
+        &["tests/render/hostile.yaml", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let page = read(&out.join("hostile.html"));
+    let html = scraper::Html::parse_document(&page);
+    assert_eq!(select(&html, "script").len(), 0);
+    assert_eq!(select(&html, "img").len(), 0);
+    assert_eq!(select(&html, "[onmouseover], [onerror]").len(), 0);
+    assert_eq!(
+        select(&html, "a[href^='javascript:'], a[href^='data:']").len(),
+        0
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert("),
+        "the text is shown, escaped"
+    );
+    let csv = read(&out.join("activities.csv"));
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+    assert!(csv.contains("'@SUM") || !csv.contains("@SUM"), "{csv}");
+    let funding = read(&out.join("funding.csv"));
+    assert!(
+        funding.starts_with('\u{feff}'),
+        "UTF-8 byte-order mark for Excel"
+    );
+    assert!(funding.contains("'=HYPERLINK"), "{funding}");
+}
+
+#[test]
+fn plans_with_errors_are_not_rendered_unless_draft() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join(".planc-output"), "").unwrap();
+    fs::write(out.join("earlier.html"), "earlier render").unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = build(
+        root,
+        &[
+            "examples/broken/stoke-cluster-3",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status, 1);
+    assert!(output.stderr.contains("nothing rendered"));
+    assert_eq!(
+        read(&out.join("earlier.html")),
+        "earlier render",
+        "out/ untouched"
+    );
+
+    let output = build(
+        root,
+        &[
+            "examples/broken/stoke-cluster-3",
+            "--out",
+            out.to_str().unwrap(),
+            "--draft",
+        ],
+    );
+    assert_eq!(output.status, 1);
+    let html = scraper::Html::parse_document(&read(&out.join("stoke-cluster-3.html")));
+    let banner = select(&html, ".draft strong");
+    assert_eq!(banner, ["DRAFT — 11 problems"]);
+    assert!(
+        select(&html, ".draft li")
+            .iter()
+            .any(|p| p.contains("[M001]"))
+    );
+    assert!(read(&out.join("stoke-cluster-3.md")).contains("**DRAFT — 11 problems.**"));
+    assert!(!out.join("earlier.html").exists());
+}
+
+#[test]
+fn a_failing_render_leaves_out_untouched() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::create_dir(root.join("plans")).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.yaml"),
+        root.join("plans/quickstart.yaml"),
+    )
+    .unwrap();
+    let output = build(root, &[]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let before = read(&root.join("out/example-cluster.html"));
+    // A broken template override: the render fails before anything is written.
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(root.join("templates/plan.html"), "{% if %}").unwrap();
+    let output = build(root, &[]);
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert!(output.stderr.contains("plan.html"), "{}", output.stderr);
+    assert_eq!(read(&root.join("out/example-cluster.html")), before);
+    let names: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("planc-tmp")), "{names:?}");
+}
+
+#[test]
+fn a_repository_template_overrides_the_built_in_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::create_dir(root.join("plans")).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.yaml"),
+        root.join("plans/quickstart.yaml"),
+    )
+    .unwrap();
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/plan.md"),
+        "Our own layout for {{ plan.name }}: {{ plan.totals.allocated }}\n",
+    )
+    .unwrap();
+    let output = build(root, &[]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_eq!(
+        read(&root.join("out/example-cluster.md")),
+        "Our own layout for Example Cluster: £12,000\n"
+    );
+    // The templates not overridden are the built-in ones.
+    assert!(read(&root.join("out/example-cluster.html")).contains("<h1>Example Cluster</h1>"));
+}
+
+#[test]
+fn out_must_not_hold_the_plans_or_someone_elses_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = build(root, &["plans", "--out", "."]);
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.contains("is, or contains, the plans"),
+        "{}",
+        output.stderr
+    );
+    let output = build(root, &["plans", "--out", "src"]);
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.contains("holds files planc did not write"),
+        "{}",
+        output.stderr
+    );
+}

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::figures::{OutcomeFigures, SourceFigures};
 use crate::money::{Money, format_gbp};
 
-const LABEL_WIDTH: i64 = 260;
+const LABEL_WIDTH: i64 = 280;
 const BAR_WIDTH: i64 = 420;
 const ROW: i64 = 26;
 
@@ -24,6 +24,17 @@ fn length(value: Money, max: Money) -> Decimal {
         return Decimal::ZERO;
     }
     (value * Decimal::from(BAR_WIDTH) / max).round_dp(1)
+}
+
+/// Labels longer than the label column are cut with an ellipsis; the
+/// tables beside the chart carry the full names.
+fn short(label: &str) -> String {
+    const MAX: usize = 38;
+    if label.chars().count() <= MAX {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(MAX - 1).collect();
+    format!("{}…", cut.trim_end())
 }
 
 struct Bar<'a> {
@@ -60,10 +71,10 @@ fn chart(title: &str, bars: &[Bar], legend: &[(&str, &str)]) -> String {
     for (i, bar) in bars.iter().enumerate() {
         let top = legend_height + row * i as i64 + 4;
         svg.push_str(&format!(
-            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            "<text class=\"bar-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             LABEL_WIDTH - 8,
             top + ROW / 2 + 5 + (per_bar - 1) * ROW / 2,
-            xml(bar.label)
+            xml(&short(bar.label))
         ));
         for (j, (value, class, caption)) in bar.parts.iter().enumerate() {
             let y = top + j as i64 * ROW;

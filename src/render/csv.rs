@@ -11,7 +11,9 @@ fn neutralise(cell: &str) -> String {
     let digits = cell.strip_prefix('-').unwrap_or(cell);
     if !digits.is_empty()
         && digits.split('.').count() <= 2
-        && digits.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && digits
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     {
         return cell.to_string();
     }
@@ -53,6 +55,12 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
                     rows.push(vec![
                         plan.id.clone(),
                         section.title.clone(),
+                        if section.countywide {
+                            "countywide"
+                        } else {
+                            "local"
+                        }
+                        .to_string(),
                         priority.title.clone(),
                         a.id.clone(),
                         a.title.clone(),
@@ -86,6 +94,7 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
         &[
             "plan",
             "section",
+            "scope",
             "priority",
             "id",
             "title",

@@ -43,6 +43,13 @@ pub fn markdown_cell(text: &str) -> String {
 /// files outside the override directory.
 pub fn environment(overrides: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
+    // Markdown and other text outputs end with a newline, as written.
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
     env.set_loader(move |name| {
         let Some((_, built_in)) = BUILT_IN.iter().find(|(n, _)| *n == name) else {
             return Ok(None);
