@@ -13,7 +13,7 @@ use crate::decode::{self, Decoder};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::figures::{self, PlanFigures};
 use crate::framework::Framework;
-use crate::load::{self, LoadError};
+use crate::load::{self, LoadError, Loaded, PlanFiles};
 use crate::model::Plan;
 use crate::resolve::{self, Index};
 use crate::source::{SourceMap, Span};
@@ -105,15 +105,33 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         &mut sources,
         &mut diags,
     )?;
+    let plans = compile_plans(loaded, &config, &framework, as_of, &mut diags);
+    Ok(Compilation {
+        root: config.root.clone(),
+        sources,
+        framework,
+        plans,
+        diagnostics: diags,
+    })
+}
+
+/// Decodes, resolves, computes and checks each loaded plan.
+fn compile_plans(
+    loaded: Loaded,
+    config: &Config,
+    framework: &Framework,
+    as_of: Date,
+    diags: &mut Diagnostics,
+) -> Vec<CompiledPlan> {
     let mut plans = Vec::new();
     for plan_files in loaded.plans {
         let errors_before = diags.count(Severity::Error);
         let fragments = plan_files
             .files
             .iter()
-            .map(|(file, node)| (*file, Decoder { diags: &mut diags }.file(node, *file)))
+            .map(|(file, node)| (*file, Decoder { diags }.file(node, *file)))
             .collect();
-        let Some(mut plan) = decode::assemble(&plan_files.path, fragments, &mut diags) else {
+        let Some(mut plan) = decode::assemble(&plan_files.path, fragments, diags) else {
             continue;
         };
         if plan.currency.is_none() {
@@ -126,12 +144,12 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         let mut plan_diags = Diagnostics::default();
         let index = Index::build(&plan, &mut plan_diags);
         resolve::check_references(&plan, &index, &mut plan_diags);
-        let figures = figures::compute(&plan, &index, &framework);
+        let figures = figures::compute(&plan, &index, framework);
         let cx = Context {
             plan: &plan,
             index: &index,
             figures: &figures,
-            framework: &framework,
+            framework,
             as_of,
         };
         check::run(&cx, totals_trusted, &mut plan_diags);
@@ -139,15 +157,37 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         plans.push(CompiledPlan { plan, figures });
     }
     for compiled in &plans {
-        check::apply_levels(&compiled.plan, &config.checks, &mut diags);
+        check::apply_levels(&compiled.plan, &config.checks, diags);
     }
-    Ok(Compilation {
+    plans
+}
+
+/// Compiles one plan file held in memory: the whole pipeline without the
+/// file system, for fuzzing.
+pub fn compile_text(name: &str, text: &str, as_of: Date) -> Compilation {
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let config = Config::new(PathBuf::from("."));
+    let framework = Framework::built_in();
+    let mut loaded = Loaded::default();
+    let mut plan = PlanFiles {
+        path: PathBuf::from(name),
+        files: Vec::new(),
+        incomplete: false,
+    };
+    match load::parse_text(Path::new(name), text.to_string(), &mut sources, &mut diags) {
+        Some(parsed) => plan.files.push(parsed),
+        None => plan.incomplete = true,
+    }
+    loaded.plans.push(plan);
+    let plans = compile_plans(loaded, &config, &framework, as_of, &mut diags);
+    Compilation {
         root: config.root.clone(),
         sources,
         framework,
         plans,
         diagnostics: diags,
-    })
+    }
 }
 
 /// A path as shown to users: relative to the current directory when it is

@@ -443,11 +443,15 @@ impl Decoder<'_> {
         };
         let base = config.root.clone();
         config.plans = self
-            .strings(&f, "plans")
+            .ids(&f, "plans")
             .into_iter()
+            .filter_map(|p| self.inside_repository(&p))
             .map(|p| base.join(p))
             .collect();
-        config.framework = self.text(&f, "framework").map(|p| base.join(p));
+        config.framework = self
+            .string(&f, "framework")
+            .and_then(|p| self.inside_repository(&p))
+            .map(|p| base.join(p));
         if let Some(mode) = self.keyword(
             &f,
             "framework_mode",
@@ -468,6 +472,32 @@ impl Decoder<'_> {
             }
         }
         config.checks = self.checks(&f);
+    }
+
+    /// A path from `planc.toml`, if it stays inside the repository: relative,
+    /// with no `..`.
+    fn inside_repository(&mut self, path: &Located<String>) -> Option<String> {
+        let p = std::path::Path::new(&path.value);
+        let escapes = p.is_absolute()
+            || p.components().any(|c| {
+                matches!(
+                    c,
+                    std::path::Component::ParentDir | std::path::Component::Prefix(_)
+                )
+            });
+        if escapes {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    path.span,
+                    format!("`{}` is outside the plan repository", path.value),
+                )
+                .label("absolute, or climbs out with `..`")
+                .help("name files and directories relative to planc.toml, inside the repository"),
+            );
+            return None;
+        }
+        Some(path.value.clone())
     }
 
     /// One file's top level.

@@ -1,29 +1,9 @@
 //! planc: the plan compiler. Parses arguments and hands over to `run`.
 
-mod check;
-mod cli;
-mod codes;
-mod compile;
-mod config;
-mod date;
-mod decode;
-mod diagnostic;
-mod figures;
-mod framework;
-mod load;
-mod model;
-mod money;
-mod render;
-mod report;
-mod resolve;
-mod run;
-mod source;
-mod suggest;
-mod summary;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use planc::{cli, run};
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {

@@ -97,7 +97,7 @@ impl Sources<'_> {
 
 fn labeled(span: Span, label: &Label) -> LabeledSpan {
     let text = (!label.message.is_empty()).then(|| label.message.clone());
-    LabeledSpan::new(text, span.start as usize, span.len())
+    LabeledSpan::new(text, span.start as usize, span.width())
 }
 
 fn rendered(d: &Diagnostic, sources: &mut Sources) -> Rendered {

@@ -27,12 +27,65 @@ pub struct Index {
     pub priorities: HashMap<String, (usize, usize)>,
 }
 
-/// The form under which two ids count as the same: case and spaces ignored.
+/// The form under which two ids count as the same: case, spaces and
+/// look-alike letters (Cyrillic `а` for Latin `a`, full-width digits) ignored.
 fn fold(id: &str) -> String {
     id.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
         .flat_map(char::to_lowercase)
+        .map(look_alike)
         .collect()
+}
+
+/// Zero-width and other invisible characters that make two ids look equal.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// The Latin letter or ASCII character a look-alike stands for.
+fn look_alike(c: char) -> char {
+    match c {
+        // Full-width ASCII.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        // Cyrillic.
+        'а' => 'a',
+        'в' => 'b',
+        'е' | 'ё' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        // Greek.
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        // Dashes and dots that look like `-` and `.`.
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '\u{2024}' => '.',
+        c => c,
+    }
 }
 
 /// Records ids of one kind, reporting any declared twice.
@@ -54,11 +107,21 @@ impl<'a, T> Ids<'a, T> {
     fn add(&mut self, id: &Id, value: T, diags: &mut Diagnostics) {
         let key = fold(&id.value);
         if let Some(first) = self.seen.get(&key) {
+            let look_alike = !id.value.is_ascii();
             diags.push(
                 Diagnostic::new(
                     Code::DuplicateId,
                     id.span,
-                    format!("{} id `{}` is used twice", self.what, id.value),
+                    if look_alike {
+                        format!(
+                            "{} id `{}` looks the same as one declared before ({})",
+                            self.what,
+                            id.value,
+                            id.value.escape_unicode()
+                        )
+                    } else {
+                        format!("{} id `{}` is used twice", self.what, id.value)
+                    },
                 )
                 .label("second use")
                 .with_secondary(*first, "first declared here")
@@ -268,5 +331,19 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                 check_activity(target, diags);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn look_alike_ids_fold_together() {
+        assert_eq!(fold("1.1"), fold("１.１"));
+        assert_eq!(fold("safety"), fold("ѕаfety"));
+        assert_eq!(fold("Sure-Start"), fold("sure\u{2011}start"));
+        assert_eq!(fold("a b"), fold("ab\u{200B}"));
+        assert_ne!(fold("1.1"), fold("1.2"));
     }
 }

@@ -33,7 +33,7 @@ impl Span {
         Span::new(file, 0, 0)
     }
 
-    pub fn len(&self) -> usize {
+    pub fn width(&self) -> usize {
         (self.end - self.start) as usize
     }
 }

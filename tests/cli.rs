@@ -710,3 +710,189 @@ fn out_must_not_hold_the_plans_or_someone_elses_files() {
         output.stderr
     );
 }
+
+/// Runs planc with a hang guard: a bad input must end, not spin.
+fn validate_guarded(dir: &Path, path: &Path) -> Output {
+    let output = Command::cargo_bin("planc")
+        .unwrap()
+        .current_dir(dir)
+        .args(["validate", "--as-of", AS_OF])
+        .arg(path)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("planc runs");
+    Output {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A bad input ends with its status and codes, a message naming the file,
+/// and no panic.
+fn assert_bad(name: &str, output: &Output, status: i32, codes: &[&str], file: &str) {
+    assert!(
+        !output.stderr.contains("panicked") && output.status != 101,
+        "{name} panicked:\n{}",
+        output.stderr
+    );
+    assert_eq!(output.status, status, "{name}:\n{}", output.stderr);
+    for code in codes {
+        assert!(
+            output.stderr.contains(&format!("[{code}]")),
+            "{name} did not report {code}:\n{}",
+            output.stderr
+        );
+    }
+    assert!(
+        output.stderr.contains(file),
+        "{name}: no mention of {file}:\n{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn the_bad_input_corpus_gets_its_codes_and_never_a_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases: Vec<PathBuf> = fs::read_dir(root.join("tests/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25);
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expect = read(&case.join("EXPECT"));
+        let status: i32 = expect
+            .lines()
+            .find_map(|l| l.strip_prefix("exit: "))
+            .and_then(|s| s.parse().ok())
+            .expect("EXPECT has `exit: N`");
+        let codes: Vec<&str> = expect
+            .lines()
+            .find_map(|l| l.strip_prefix("codes: "))
+            .map(|c| c.split_whitespace().collect())
+            .unwrap_or_default();
+        let relative = format!("tests/bad/{name}");
+        let output = validate_guarded(root, Path::new(&relative));
+        assert_bad(&name, &output, status, &codes, &relative);
+    }
+}
+
+#[test]
+fn generated_hostile_inputs_end_cleanly() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    let head = "plan:\n  id: big\n  name: Big\n  period: { start: 2008-04-01, end: 2009-03-31 }\n";
+
+    // 10,000 levels of nesting.
+    let deep = dir.join("deep.yaml");
+    fs::write(
+        &deep,
+        format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+    )
+    .unwrap();
+    let output = validate_guarded(dir, Path::new("deep.yaml"));
+    assert_bad("deep nesting", &output, 1, &["L005"], "deep.yaml");
+
+    // A single 50 MB string.
+    let huge = dir.join("huge.yaml");
+    let mut text = String::from("plan:\n  id: huge\n  name: \"");
+    text.push_str(&"x".repeat(50 * 1024 * 1024));
+    text.push_str("\"\n");
+    fs::write(&huge, text).unwrap();
+    let output = validate_guarded(dir, Path::new("huge.yaml"));
+    assert_bad("50 MB string", &output, 1, &["L003"], "huge.yaml");
+    fs::remove_file(&huge).unwrap();
+
+    // A named pipe where a plan file should be: read, it would block forever.
+    fs::create_dir(dir.join("fifo")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo/plan.yaml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let output = validate_guarded(dir, Path::new("fifo"));
+    assert_bad("named pipe", &output, 1, &["L001"], "fifo/plan.yaml");
+
+    // 100,000 activities in one plan, with one total typed wrong.
+    let mut big = String::from(head);
+    big.push_str("  stated: { allocated: 1 }\nsections:\n  - id: s\n    title: S\n    priorities:\n      - id: p\n        title: P\n        activities:\n");
+    for i in 0..100_000 {
+        big.push_str(&format!(
+            "          - {{ id: \"a{i}\", title: Activity {i}, cost: 10.50 }}\n"
+        ));
+    }
+    fs::write(dir.join("big.yaml"), big).unwrap();
+    let output = validate_guarded(dir, Path::new("big.yaml"));
+    assert_bad("100,000 activities", &output, 1, &["F003"], "big.yaml");
+    assert!(
+        output
+            .stderr
+            .contains("stated as £1 but adds up to £1,050,000"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Inputs that once crashed a fuzz target (fuzz/regressions/<target>/),
+/// replayed through the same entry points.
+#[test]
+fn fuzz_regressions_replay_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let Ok(targets) = fs::read_dir(&root) else {
+        return;
+    };
+    for target in targets {
+        let target = target.unwrap().path();
+        let name = target.file_name().unwrap().to_string_lossy().into_owned();
+        for input in fs::read_dir(&target).unwrap() {
+            let bytes = fs::read(input.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            match name.as_str() {
+                "yaml_loader" => planc::fuzzing::load_and_decode("plan.yaml", &text),
+                "toml_loader" => planc::fuzzing::load_and_decode("plan.toml", &text),
+                "money" => planc::fuzzing::amount_and_date(&text),
+                "pipeline" => {
+                    let (first, rest) = bytes.split_first().unwrap_or((&0, &[]));
+                    let file = if first % 2 == 0 {
+                        "plan.yaml"
+                    } else {
+                        "plan.toml"
+                    };
+                    planc::fuzzing::whole_pipeline(file, &String::from_utf8_lossy(rest));
+                }
+                other => panic!("unknown fuzz target directory {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_bundled_input_goes_through_the_whole_pipeline_in_memory() {
+    // The fuzz entry point on every real file: a smoke test of the harness.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in [
+        "plans",
+        "examples",
+        "tests/cases",
+        "tests/bad",
+        "tests/render",
+    ] {
+        let mut pending = vec![root.join(dir)];
+        while let Some(path) = pending.pop() {
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.extend(fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if meta.is_file() {
+                let name = path.to_string_lossy().into_owned();
+                if name.ends_with(".yaml") || name.ends_with(".toml") {
+                    let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();
+                    planc::fuzzing::whole_pipeline(&name, &text);
+                }
+            }
+        }
+    }
+}

@@ -229,7 +229,17 @@ fn list_dir(
         }
         match fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => subdirs.push(path),
-            Ok(_) if is_plan_file(&path) => files.push(path),
+            Ok(meta) if meta.is_file() && is_plan_file(&path) => files.push(path),
+            Ok(_) if is_plan_file(&path) => diags.push(
+                path_diagnostic(
+                    sources,
+                    &path,
+                    Code::UnreadableFile,
+                    format!("{} is not a regular file", path.display()),
+                )
+                .label("a device, socket or pipe")
+                .help("plan files are ordinary files: remove or rename this one"),
+            ),
             Ok(_) => {}
             Err(e) if is_plan_file(&path) || fs::symlink_metadata(&path).is_ok() => {
                 diags.push(
@@ -283,6 +293,16 @@ pub fn read_and_parse(
             return None;
         }
     };
+    parse_text(path, text, sources, diags)
+}
+
+/// Parses a file's text by its extension (`.toml`, else YAML).
+pub fn parse_text(
+    path: &Path,
+    text: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, Node)> {
     let file = sources.add(path.to_path_buf(), text);
     let source = sources.get(file);
     let parsed = match path.extension().and_then(|e| e.to_str()) {

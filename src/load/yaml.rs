@@ -68,8 +68,9 @@ fn error_diagnostic(file: FileId, source: &SourceFile, err: &serde_saphyr::Error
         location_span(file, source, &loc)
     });
     let message = without_location(&first_line(&err.to_string()));
-    let budget =
-        matches!(err, serde_saphyr::Error::Budget { .. }) || message.contains("budget breached");
+    let budget = matches!(err, serde_saphyr::Error::Budget { .. })
+        || message.contains("budget breached")
+        || message.contains("recursion limit");
     let duplicate = match err {
         serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(key.clone()),
         _ => None,
@@ -91,7 +92,7 @@ fn error_diagnostic(file: FileId, source: &SourceFile, err: &serde_saphyr::Error
             "remove the `---` line, or split the file in two".to_string(),
         )
     } else if budget {
-        let what = if message.contains("Depth") {
+        let what = if message.contains("Depth") || message.contains("recursion") {
             format!("the file nests deeper than {MAX_DEPTH} levels")
         } else if message.contains("Alias")
             || message.contains("Anchor")
