@@ -896,3 +896,90 @@ fn every_bundled_input_goes_through_the_whole_pipeline_in_memory() {
         }
     }
 }
+
+/// A repository of `plans` generated plans with 60 activities each.
+fn generated_repository(dir: &Path, plans: usize) {
+    for p in 0..plans {
+        let plan_dir = dir.join(format!("plans/cluster-{p:04}"));
+        fs::create_dir_all(&plan_dir).unwrap();
+        let mut text = format!(
+            "plan:\n  id: cluster-{p:04}\n  name: Cluster {p}\n  period: {{ start: 2009-04-01, end: 2010-03-31 }}\n  default_source: grant\nsources:\n  - {{ id: grant, name: Grant, amount: 6000 }}\nsections:\n  - id: s\n    title: Action plan\n    priorities:\n"
+        );
+        for area in 0..5 {
+            text.push_str(&format!(
+                "      - id: area-{area}\n        title: Area {area}\n        activities:\n"
+            ));
+            for a in 0..12 {
+                text.push_str(&format!(
+                    "          - {{ id: \"{area}.{a}\", title: Activity {area}.{a}, cost: 100, timescale: Throughout the year }}\n"
+                ));
+            }
+        }
+        fs::write(plan_dir.join("plan.yaml"), text).unwrap();
+    }
+}
+
+/// The revision marks every file of one render; a consistent `out/` has one.
+fn revisions_in(out: &Path) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    for entry in fs::read_dir(out).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let text = read(&path);
+            for marker in ["run-one", "run-two", "run-three"] {
+                if text.contains(marker) {
+                    seen.insert(marker.to_string());
+                }
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn a_render_killed_midway_leaves_the_previous_output_whole() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    generated_repository(root, 150);
+    let binary = assert_cmd::cargo::cargo_bin("planc");
+    let run = |revision: &str| {
+        std::process::Command::new(&binary)
+            .current_dir(root)
+            .args(["build", "--revision", revision, "--as-of", AS_OF])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    assert!(run("run-one").wait().unwrap().success());
+    let files = fs::read_dir(root.join("out")).unwrap().count();
+    assert_eq!(revisions_in(&root.join("out")), BTreeSet::from(["run-one".to_string()]));
+
+    // Kill renders at growing delays, so that some die while rendering and
+    // some while writing. After each, out/ is one whole render.
+    for delay in [50, 150, 300, 500, 800, 1200, 1800] {
+        let mut child = run("run-two");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        if root.join("out").exists() {
+            let seen = revisions_in(&root.join("out"));
+            assert_eq!(seen.len(), 1, "out/ mixes renders after a kill at {delay} ms: {seen:?}");
+            assert_eq!(fs::read_dir(root.join("out")).unwrap().count(), files);
+        } else {
+            // Killed between the two renames: the previous output waits
+            // beside out/ and the next run puts it back.
+            let aside = fs::read_dir(root)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().contains("planc-old"));
+            assert!(aside, "out/ is gone and was not kept aside after a kill at {delay} ms");
+        }
+    }
+    // The next run cleans up whatever a killed run left.
+    assert!(run("run-three").wait().unwrap().success());
+    assert_eq!(revisions_in(&root.join("out")), BTreeSet::from(["run-three".to_string()]));
+    let names: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("planc-")), "leftovers: {names:?}");
+}
