@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::check::{self, Context};
 use crate::codes::Code;
@@ -123,43 +124,60 @@ fn compile_plans(
     as_of: Date,
     diags: &mut Diagnostics,
 ) -> Vec<CompiledPlan> {
+    // Plans are independent: each is compiled on its own, in parallel, with
+    // its own diagnostics, merged in plan order.
+    let results: Vec<(Option<CompiledPlan>, Diagnostics)> = loaded
+        .plans
+        .into_par_iter()
+        .map(|plan_files| {
+            let mut plan_diags = Diagnostics::default();
+            let compiled = compile_plan(plan_files, config, framework, as_of, &mut plan_diags);
+            (compiled, plan_diags)
+        })
+        .collect();
     let mut plans = Vec::new();
-    for plan_files in loaded.plans {
-        let errors_before = diags.count(Severity::Error);
-        let fragments = plan_files
-            .files
-            .iter()
-            .map(|(file, node)| (*file, Decoder { diags }.file(node, *file)))
-            .collect();
-        let Some(mut plan) = decode::assemble(&plan_files.path, fragments, diags) else {
-            continue;
-        };
-        if plan.currency.is_none() {
-            plan.currency = Some(config.currency.clone());
-        }
-        if plan_files.incomplete {
-            continue;
-        }
-        let totals_trusted = diags.count(Severity::Error) == errors_before;
-        let mut plan_diags = Diagnostics::default();
-        let index = Index::build(&plan, &mut plan_diags);
-        resolve::check_references(&plan, &index, &mut plan_diags);
-        let figures = figures::compute(&plan, &index, framework);
-        let cx = Context {
-            plan: &plan,
-            index: &index,
-            figures: &figures,
-            framework,
-            as_of,
-        };
-        check::run(&cx, totals_trusted, &mut plan_diags);
+    for (compiled, plan_diags) in results {
         diags.extend(plan_diags);
-        plans.push(CompiledPlan { plan, figures });
+        plans.extend(compiled);
     }
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, diags);
     }
     plans
+}
+
+fn compile_plan(
+    plan_files: PlanFiles,
+    config: &Config,
+    framework: &Framework,
+    as_of: Date,
+    diags: &mut Diagnostics,
+) -> Option<CompiledPlan> {
+    let fragments = plan_files
+        .files
+        .iter()
+        .map(|(file, node)| (*file, Decoder { diags }.file(node, *file)))
+        .collect();
+    let mut plan = decode::assemble(&plan_files.path, fragments, diags)?;
+    if plan.currency.is_none() {
+        plan.currency = Some(config.currency.clone());
+    }
+    if plan_files.incomplete {
+        return None;
+    }
+    let totals_trusted = diags.count(Severity::Error) == 0;
+    let index = Index::build(&plan, diags);
+    resolve::check_references(&plan, &index, diags);
+    let figures = figures::compute(&plan, &index, framework);
+    let cx = Context {
+        plan: &plan,
+        index: &index,
+        figures: &figures,
+        framework,
+        as_of,
+    };
+    check::run(&cx, totals_trusted, diags);
+    Some(CompiledPlan { plan, figures })
 }
 
 /// Compiles one plan file held in memory: the whole pipeline without the

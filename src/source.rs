@@ -98,9 +98,18 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(path, text));
+        self.push(SourceFile::new(path, text))
+    }
+
+    pub fn push(&mut self, file: SourceFile) -> FileId {
+        let id = self.next_id();
+        self.files.push(file);
         id
+    }
+
+    /// The id the next file added will get.
+    pub fn next_id(&self) -> FileId {
+        FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX))
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -952,7 +952,10 @@ fn a_render_killed_midway_leaves_the_previous_output_whole() {
     };
     assert!(run("run-one").wait().unwrap().success());
     let files = fs::read_dir(root.join("out")).unwrap().count();
-    assert_eq!(revisions_in(&root.join("out")), BTreeSet::from(["run-one".to_string()]));
+    assert_eq!(
+        revisions_in(&root.join("out")),
+        BTreeSet::from(["run-one".to_string()])
+    );
 
     // Kill renders at growing delays, so that some die while rendering and
     // some while writing. After each, out/ is one whole render.
@@ -963,23 +966,39 @@ fn a_render_killed_midway_leaves_the_previous_output_whole() {
         let _ = child.wait();
         if root.join("out").exists() {
             let seen = revisions_in(&root.join("out"));
-            assert_eq!(seen.len(), 1, "out/ mixes renders after a kill at {delay} ms: {seen:?}");
+            assert_eq!(
+                seen.len(),
+                1,
+                "out/ mixes renders after a kill at {delay} ms: {seen:?}"
+            );
             assert_eq!(fs::read_dir(root.join("out")).unwrap().count(), files);
         } else {
             // Killed between the two renames: the previous output waits
             // beside out/ and the next run puts it back.
-            let aside = fs::read_dir(root)
-                .unwrap()
-                .any(|e| e.unwrap().file_name().to_string_lossy().contains("planc-old"));
-            assert!(aside, "out/ is gone and was not kept aside after a kill at {delay} ms");
+            let aside = fs::read_dir(root).unwrap().any(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("planc-old")
+            });
+            assert!(
+                aside,
+                "out/ is gone and was not kept aside after a kill at {delay} ms"
+            );
         }
     }
     // The next run cleans up whatever a killed run left.
     assert!(run("run-three").wait().unwrap().success());
-    assert_eq!(revisions_in(&root.join("out")), BTreeSet::from(["run-three".to_string()]));
+    assert_eq!(
+        revisions_in(&root.join("out")),
+        BTreeSet::from(["run-three".to_string()])
+    );
     let names: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.contains("planc-")), "leftovers: {names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains("planc-")),
+        "leftovers: {names:?}"
+    );
 }

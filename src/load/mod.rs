@@ -15,7 +15,9 @@ use crate::codes::Code;
 use crate::config::{self, Config};
 use crate::decode::Decoder;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::{FileId, SourceMap, Span};
+use rayon::prelude::*;
+
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 use node::Node;
 
 /// How deep planc looks for plan directories below a path.
@@ -107,28 +109,20 @@ pub fn load(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Loaded, LoadError> {
-    let mut loaded = Loaded::default();
+    // Find every plan's files first, then read and parse them all at once.
+    let mut found: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|_| LoadError::NotFound { path: path.clone() })?;
         if meta.is_file() {
             if !is_plan_file(path) {
                 return Err(LoadError::NotAPlanFile { path: path.clone() });
             }
-            let mut plan = PlanFiles {
-                path: path.clone(),
-                files: Vec::new(),
-                incomplete: false,
-            };
-            match read_and_parse(path, config.max_file_bytes, sources, diags) {
-                Some(parsed) => plan.files.push(parsed),
-                None => plan.incomplete = true,
-            }
-            loaded.plans.push(plan);
+            found.push((path.clone(), vec![path.clone()]));
         } else {
-            let before = loaded.plans.len();
+            let before = found.len();
             let mut seen = BTreeSet::new();
-            find_plans(path, 0, &mut seen, config, sources, diags, &mut loaded);
-            if loaded.plans.len() == before {
+            find_plans(path, 0, &mut seen, sources, diags, &mut found);
+            if found.len() == before {
                 diags.push(
                     path_diagnostic(
                         sources,
@@ -142,17 +136,48 @@ pub fn load(
             }
         }
     }
+    let all: Vec<&PathBuf> = found.iter().flat_map(|(_, files)| files).collect();
+    let first = sources.next_id();
+    let parsed: Vec<(SourceFile, Result<Node, Diagnostic>)> = all
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let id = FileId(first.0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
+            parse_file(id, path, config.max_file_bytes)
+        })
+        .collect();
+    let mut parsed = parsed.into_iter();
+    let mut loaded = Loaded::default();
+    for (path, files) in found {
+        let mut plan = PlanFiles {
+            path,
+            files: Vec::new(),
+            incomplete: false,
+        };
+        for (source, result) in parsed.by_ref().take(files.len()) {
+            let file = sources.push(source);
+            match result {
+                Ok(node) => plan.files.push((file, node)),
+                Err(diagnostic) => {
+                    diags.push(diagnostic);
+                    plan.incomplete = true;
+                }
+            }
+        }
+        loaded.plans.push(plan);
+    }
     Ok(loaded)
 }
 
+/// Finds the plans below `dir`: a directory holding plan files is a plan of
+/// all the files below it; any other directory is searched further.
 fn find_plans(
     dir: &Path,
     depth: usize,
     seen: &mut BTreeSet<PathBuf>,
-    config: &Config,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-    loaded: &mut Loaded,
+    found: &mut Vec<(PathBuf, Vec<PathBuf>)>,
 ) {
     let Some((files, subdirs)) = list_dir(dir, seen, sources, diags) else {
         return;
@@ -160,7 +185,7 @@ fn find_plans(
     if files.is_empty() {
         if depth < MAX_DIR_DEPTH {
             for sub in subdirs {
-                find_plans(&sub, depth + 1, seen, config, sources, diags, loaded);
+                find_plans(&sub, depth + 1, seen, sources, diags, found);
             }
         }
         return;
@@ -174,18 +199,7 @@ fn find_plans(
         }
     }
     all_files.sort();
-    let mut plan = PlanFiles {
-        path: dir.to_path_buf(),
-        files: Vec::new(),
-        incomplete: false,
-    };
-    for path in all_files {
-        match read_and_parse(&path, config.max_file_bytes, sources, diags) {
-            Some(parsed) => plan.files.push(parsed),
-            None => plan.incomplete = true,
-        }
-    }
-    loaded.plans.push(plan);
+    found.push((dir.to_path_buf(), all_files));
 }
 
 /// The plan files and subdirectories of `dir`, sorted; `None` when the
@@ -270,8 +284,26 @@ pub fn read_and_parse(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(FileId, Node)> {
-    let text = match read_text(path, max_bytes) {
-        Ok(text) => text,
+    let (source, result) = parse_file(sources.next_id(), path, max_bytes);
+    let file = sources.push(source);
+    match result {
+        Ok(node) => Some((file, node)),
+        Err(diagnostic) => {
+            diags.push(diagnostic);
+            None
+        }
+    }
+}
+
+/// Reads and parses one file as file `id`, touching nothing shared, so that
+/// files can be parsed in parallel.
+fn parse_file(id: FileId, path: &Path, max_bytes: u64) -> (SourceFile, Result<Node, Diagnostic>) {
+    match read_text(path, max_bytes) {
+        Ok(text) => {
+            let source = SourceFile::new(path.to_path_buf(), text);
+            let result = parse_source(id, path, &source);
+            (source, result)
+        }
         Err(ReadError {
             code,
             message,
@@ -279,21 +311,24 @@ pub fn read_and_parse(
             help,
             text,
         }) => {
-            let file = sources.add(path.to_path_buf(), text);
             let label = if code == Code::NotUtf8 {
                 "not UTF-8"
             } else {
                 "here"
             };
-            diags.push(
-                Diagnostic::new(code, Span::new(file, offset, offset + 1), message)
-                    .label(label)
-                    .help(help),
-            );
-            return None;
+            let diagnostic = Diagnostic::new(code, Span::new(id, offset, offset + 1), message)
+                .label(label)
+                .help(help);
+            (SourceFile::new(path.to_path_buf(), text), Err(diagnostic))
         }
-    };
-    parse_text(path, text, sources, diags)
+    }
+}
+
+fn parse_source(id: FileId, path: &Path, source: &SourceFile) -> Result<Node, Diagnostic> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("toml") => toml::parse(id, &source.text),
+        _ => yaml::parse(id, source),
+    }
 }
 
 /// Parses a file's text by its extension (`.toml`, else YAML).
@@ -303,13 +338,10 @@ pub fn parse_text(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(FileId, Node)> {
-    let file = sources.add(path.to_path_buf(), text);
-    let source = sources.get(file);
-    let parsed = match path.extension().and_then(|e| e.to_str()) {
-        Some("toml") => toml::parse(file, &source.text),
-        _ => yaml::parse(file, source),
-    };
-    match parsed {
+    let source = SourceFile::new(path.to_path_buf(), text);
+    let result = parse_source(sources.next_id(), path, &source);
+    let file = sources.push(source);
+    match result {
         Ok(node) => Some((file, node)),
         Err(diagnostic) => {
             diags.push(diagnostic);

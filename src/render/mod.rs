@@ -14,6 +14,7 @@ use std::process::Command;
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
+use rayon::prelude::*;
 
 use crate::compile::{Compilation, display_path};
 use crate::diagnostic::Diagnostic;
@@ -143,35 +144,33 @@ pub fn render(
         .iter()
         .map(|p| p.plan.id.value.as_str())
         .collect();
-    let mut views: Vec<PlanView> = Vec::new();
-    for (compiled, slug) in compilation.plans.iter().zip(slugs(&ids)) {
-        let plan = &compiled.plan;
-        let problems: Vec<Problem> = diagnostics
-            .iter()
-            .filter(|d| plan.files.contains(&d.primary.span.file))
-            .map(|d| {
-                let (path, line, column) = compilation.sources.locate(d.primary.span);
-                Problem::new(d, format!("{}:{line}:{column}", display_path(path)))
-            })
-            .collect();
-        let has_errors = problems.iter().any(|p| p.severity == "error");
-        let draft = has_errors.then(|| Draft::new(problems));
-        let revision = request.revision.clone().unwrap_or_else(|| {
-            let files: Vec<&Path> = plan
-                .files
+    let views: Vec<PlanView> = compilation
+        .plans
+        .par_iter()
+        .zip(slugs(&ids))
+        .map(|(compiled, slug)| {
+            let plan = &compiled.plan;
+            let problems: Vec<Problem> = diagnostics
                 .iter()
-                .map(|f| compilation.sources.get(*f).path.as_path())
+                .filter(|d| plan.files.contains(&d.primary.span.file))
+                .map(|d| {
+                    let (path, line, column) = compilation.sources.locate(d.primary.span);
+                    Problem::new(d, format!("{}:{line}:{column}", display_path(path)))
+                })
                 .collect();
-            revision(&files)
-        });
-        views.push(view::plan_view(
-            compiled,
-            &compilation.framework,
-            slug,
-            revision,
-            draft,
-        ));
-    }
+            let has_errors = problems.iter().any(|p| p.severity == "error");
+            let draft = has_errors.then(|| Draft::new(problems));
+            let revision = request.revision.clone().unwrap_or_else(|| {
+                let files: Vec<&Path> = plan
+                    .files
+                    .iter()
+                    .map(|f| compilation.sources.get(*f).path.as_path())
+                    .collect();
+                revision(&files)
+            });
+            view::plan_view(compiled, &compilation.framework, slug, revision, draft)
+        })
+        .collect();
     let pairs: Vec<_> = compilation
         .plans
         .iter()
@@ -196,19 +195,23 @@ pub fn render(
                 } else {
                     "md"
                 };
-                for plan in &views {
-                    let footer = Value::from_safe_string(css_string(&format!(
-                        "{} · {}",
-                        plan.name, plan.revision
-                    )));
-                    let text = env.get_template(&format!("plan.{ext}"))?.render(
-                        context! { plan => Value::from(Serde(plan)), footer_css => footer },
-                    )?;
-                    files.insert(
-                        PathBuf::from(format!("{}.{ext}", plan.slug)),
-                        text.into_bytes(),
-                    );
-                }
+                let pages: Vec<(PathBuf, Vec<u8>)> = views
+                    .par_iter()
+                    .map(|plan| {
+                        let footer = Value::from_safe_string(css_string(&format!(
+                            "{} · {}",
+                            plan.name, plan.revision
+                        )));
+                        let text = env.get_template(&format!("plan.{ext}"))?.render(
+                            context! { plan => Value::from(Serde(plan)), footer_css => footer },
+                        )?;
+                        Ok((
+                            PathBuf::from(format!("{}.{ext}", plan.slug)),
+                            text.into_bytes(),
+                        ))
+                    })
+                    .collect::<Result<_, RenderError>>()?;
+                files.extend(pages);
                 let text = env
                     .get_template(&format!("index.{ext}"))?
                     .render(context! {
