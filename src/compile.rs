@@ -14,10 +14,10 @@ use crate::decode::{self, Decoder};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::figures::{self, PlanFigures};
 use crate::framework::Framework;
-use crate::load::{self, LoadError, Loaded, PlanFiles};
+use crate::load::{self, FoundPlan, LoadError, PlanFiles};
 use crate::model::Plan;
 use crate::resolve::{self, Index};
-use crate::source::{SourceMap, Span};
+use crate::source::{SourceFile, SourceMap, Span};
 
 pub struct CompiledPlan {
     pub plan: Plan,
@@ -100,13 +100,40 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         None => Config::new(PathBuf::from(".")),
     };
     let framework = load_framework(&config, &mut sources, &mut diags);
-    let loaded = load::load(
-        &plan_paths(paths, &config),
-        &config,
-        &mut sources,
-        &mut diags,
-    )?;
-    let plans = compile_plans(loaded, &config, &framework, as_of, &mut diags);
+    let found = load::find(&plan_paths(paths, &config), &mut sources, &mut diags)?;
+    // Each plan is read, parsed, compiled and its value tree dropped on its
+    // own, in parallel; file ids are fixed in advance so that the files
+    // join the source map in plan order.
+    let mut next = sources.next_id().0;
+    let numbered: Vec<(FoundPlan, u32)> = found
+        .into_iter()
+        .map(|plan| {
+            let first = next;
+            next = next.saturating_add(u32::try_from(plan.files.len()).unwrap_or(u32::MAX));
+            (plan, first)
+        })
+        .collect();
+    let results: Vec<(Vec<SourceFile>, Option<CompiledPlan>, Diagnostics)> = numbered
+        .into_par_iter()
+        .map(|(plan, first)| {
+            let mut plan_diags = Diagnostics::default();
+            let (files, plan_files) =
+                load::read_plan(plan, first, config.max_file_bytes, &mut plan_diags);
+            let compiled = compile_plan(plan_files, &config, &framework, as_of, &mut plan_diags);
+            (files, compiled, plan_diags)
+        })
+        .collect();
+    let mut plans = Vec::new();
+    for (files, compiled, plan_diags) in results {
+        for file in files {
+            sources.push(file);
+        }
+        diags.extend(plan_diags);
+        plans.extend(compiled);
+    }
+    for compiled in &plans {
+        check::apply_levels(&compiled.plan, &config.checks, &mut diags);
+    }
     Ok(Compilation {
         root: config.root.clone(),
         sources,
@@ -116,36 +143,7 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
     })
 }
 
-/// Decodes, resolves, computes and checks each loaded plan.
-fn compile_plans(
-    loaded: Loaded,
-    config: &Config,
-    framework: &Framework,
-    as_of: Date,
-    diags: &mut Diagnostics,
-) -> Vec<CompiledPlan> {
-    // Plans are independent: each is compiled on its own, in parallel, with
-    // its own diagnostics, merged in plan order.
-    let results: Vec<(Option<CompiledPlan>, Diagnostics)> = loaded
-        .plans
-        .into_par_iter()
-        .map(|plan_files| {
-            let mut plan_diags = Diagnostics::default();
-            let compiled = compile_plan(plan_files, config, framework, as_of, &mut plan_diags);
-            (compiled, plan_diags)
-        })
-        .collect();
-    let mut plans = Vec::new();
-    for (compiled, plan_diags) in results {
-        diags.extend(plan_diags);
-        plans.extend(compiled);
-    }
-    for compiled in &plans {
-        check::apply_levels(&compiled.plan, &config.checks, diags);
-    }
-    plans
-}
-
+/// Decodes, resolves, computes and checks one plan.
 fn compile_plan(
     plan_files: PlanFiles,
     config: &Config,
@@ -187,7 +185,6 @@ pub fn compile_text(name: &str, text: &str, as_of: Date) -> Compilation {
     let mut diags = Diagnostics::default();
     let config = Config::new(PathBuf::from("."));
     let framework = Framework::built_in();
-    let mut loaded = Loaded::default();
     let mut plan = PlanFiles {
         path: PathBuf::from(name),
         files: Vec::new(),
@@ -197,8 +194,9 @@ pub fn compile_text(name: &str, text: &str, as_of: Date) -> Compilation {
         Some(parsed) => plan.files.push(parsed),
         None => plan.incomplete = true,
     }
-    loaded.plans.push(plan);
-    let plans = compile_plans(loaded, &config, &framework, as_of, &mut diags);
+    let plans: Vec<CompiledPlan> = compile_plan(plan, &config, &framework, as_of, &mut diags)
+        .into_iter()
+        .collect();
     Compilation {
         root: config.root.clone(),
         sources,

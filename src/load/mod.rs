@@ -15,8 +15,6 @@ use crate::codes::Code;
 use crate::config::{self, Config};
 use crate::decode::Decoder;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use rayon::prelude::*;
-
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use node::Node;
 
@@ -40,11 +38,6 @@ pub struct PlanFiles {
     pub files: Vec<(FileId, Node)>,
     /// Some file of the plan could not be read or parsed.
     pub incomplete: bool,
-}
-
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub plans: Vec<PlanFiles>,
 }
 
 /// A diagnostic about a path as a whole: a directory, or a file that
@@ -100,24 +93,32 @@ pub fn read_config(path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics
     config
 }
 
-/// Loads the plans at `paths`: each file is a plan; a directory holding plan
-/// files is a plan of all the files below it; any other directory is searched
-/// for such directories.
-pub fn load(
+/// A plan found on disk: where, and its files in order.
+#[derive(Debug)]
+pub struct FoundPlan {
+    pub path: PathBuf,
+    pub files: Vec<PathBuf>,
+}
+
+/// Finds the plans at `paths`: each file is a plan; a directory holding plan
+/// files is a plan of all the files below it; any other directory is
+/// searched for such directories. Nothing is read yet.
+pub fn find(
     paths: &[PathBuf],
-    config: &Config,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-) -> Result<Loaded, LoadError> {
-    // Find every plan's files first, then read and parse them all at once.
-    let mut found: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+) -> Result<Vec<FoundPlan>, LoadError> {
+    let mut found = Vec::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|_| LoadError::NotFound { path: path.clone() })?;
         if meta.is_file() {
             if !is_plan_file(path) {
                 return Err(LoadError::NotAPlanFile { path: path.clone() });
             }
-            found.push((path.clone(), vec![path.clone()]));
+            found.push(FoundPlan {
+                path: path.clone(),
+                files: vec![path.clone()],
+            });
         } else {
             let before = found.len();
             let mut seen = BTreeSet::new();
@@ -136,37 +137,37 @@ pub fn load(
             }
         }
     }
-    let all: Vec<&PathBuf> = found.iter().flat_map(|(_, files)| files).collect();
-    let first = sources.next_id();
-    let parsed: Vec<(SourceFile, Result<Node, Diagnostic>)> = all
-        .par_iter()
-        .enumerate()
-        .map(|(i, path)| {
-            let id = FileId(first.0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
-            parse_file(id, path, config.max_file_bytes)
-        })
-        .collect();
-    let mut parsed = parsed.into_iter();
-    let mut loaded = Loaded::default();
-    for (path, files) in found {
-        let mut plan = PlanFiles {
-            path,
-            files: Vec::new(),
-            incomplete: false,
-        };
-        for (source, result) in parsed.by_ref().take(files.len()) {
-            let file = sources.push(source);
-            match result {
-                Ok(node) => plan.files.push((file, node)),
-                Err(diagnostic) => {
-                    diags.push(diagnostic);
-                    plan.incomplete = true;
-                }
+    Ok(found)
+}
+
+/// Reads and parses one found plan's files, the first as file `first`, the
+/// rest numbered on from it. Touches nothing shared, so that plans can be
+/// read in parallel; the caller adds the files to the source map in order.
+pub fn read_plan(
+    plan: FoundPlan,
+    first: u32,
+    max_bytes: u64,
+    diags: &mut Diagnostics,
+) -> (Vec<SourceFile>, PlanFiles) {
+    let mut sources = Vec::with_capacity(plan.files.len());
+    let mut files = PlanFiles {
+        path: plan.path,
+        files: Vec::new(),
+        incomplete: false,
+    };
+    for (i, path) in plan.files.iter().enumerate() {
+        let id = FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
+        let (source, result) = parse_file(id, path, max_bytes);
+        match result {
+            Ok(node) => files.files.push((id, node)),
+            Err(diagnostic) => {
+                diags.push(diagnostic);
+                files.incomplete = true;
             }
         }
-        loaded.plans.push(plan);
+        sources.push(source);
     }
-    Ok(loaded)
+    (sources, files)
 }
 
 /// Finds the plans below `dir`: a directory holding plan files is a plan of
@@ -177,7 +178,7 @@ fn find_plans(
     seen: &mut BTreeSet<PathBuf>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-    found: &mut Vec<(PathBuf, Vec<PathBuf>)>,
+    found: &mut Vec<FoundPlan>,
 ) {
     let Some((files, subdirs)) = list_dir(dir, seen, sources, diags) else {
         return;
@@ -199,7 +200,10 @@ fn find_plans(
         }
     }
     all_files.sort();
-    found.push((dir.to_path_buf(), all_files));
+    found.push(FoundPlan {
+        path: dir.to_path_buf(),
+        files: all_files,
+    });
 }
 
 /// The plan files and subdirectories of `dir`, sorted; `None` when the
