@@ -28,19 +28,19 @@ python3 -c 'import beancount' 2>/dev/null && command -v check-jsonschema >/dev/n
 cargo build --release --quiet --bin planc --example parse_floor
 planc=$PWD/target/release/planc
 floor=$PWD/target/release/examples/parse_floor
-data=bench/data
+data=$PWD/bench/data
 mkdir -p "$data/results"
 
 # min and median seconds of a hyperfine run, from its JSON
 stats() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.4f %.4f" % (min(r["times"]), r["median"]))' "$1"; }
 # peak RSS in MB of one run
 rss() { /usr/bin/time -f %M "$@" >/dev/null 2>/tmp/planc-bench-rss || true; awk 'END { printf "%.0f", $1 / 1024 }' /tmp/planc-bench-rss; }
-measure() { # name size command...
-  local name=$1 size=$2; shift 2
+measure() { # name size "command line"
+  local name=$1 size=$2 cmd=$3
   local json="$data/results/$name-$size.json"
-  hyperfine --runs "$runs" --warmup 1 --ignore-failure --export-json "$json" -N "$*" >/dev/null 2>&1 ||
-    hyperfine --runs "$runs" --warmup 1 --ignore-failure --export-json "$json" "$*" >/dev/null 2>&1
-  echo "$name $size $(stats "$json") $(rss "$@")" >> "$data/results/table.txt"
+  hyperfine --runs "$runs" --warmup 1 --export-json "$json" "$cmd" >/dev/null 2>&1 ||
+    { echo "failed: $cmd (in $PWD)" >&2; exit 1; }
+  echo "$name $size $(stats "$json") $(rss sh -c "$cmd")" >> "$data/results/table.txt"
 }
 
 : > "$data/results/table.txt"
@@ -50,14 +50,14 @@ for size in "${sizes[@]}"; do
   lines=$(grep -c '^2009' "$repo/journal.hledger")
   echo "lines $size $lines" >> "$data/results/table.txt"
   ( cd "$repo"
-    measure planc-validate "$size" "$planc" validate plans --as-of 2010-01-01
-    measure planc-build "$size" "$planc" build plans --out "../out-$size" --revision bench --as-of 2010-01-01
-    measure planc-summary "$size" "$planc" summary plans --as-of 2010-01-01
-    measure floor-parse "$size" "$floor" plans
-    measure floor-cat "$size" sh -c "find plans -type f -exec cat {} + > /dev/null"
-    measure hledger "$size" hledger -f journal.hledger check
-    measure bean-check "$size" bean-check journal.beancount
-    measure check-jsonschema "$size" sh -c "find plans -name '*.yaml' -print0 | xargs -0 check-jsonschema --schemafile ../../plan.schema.json"
+    measure planc-validate "$size" "$planc validate plans --as-of 2010-01-01"
+    measure planc-build "$size" "$planc build plans --out ../out-$size --revision bench --as-of 2010-01-01"
+    measure planc-summary "$size" "$planc summary plans --as-of 2010-01-01 > /dev/null"
+    measure floor-parse "$size" "$floor plans"
+    measure floor-cat "$size" "find plans -type f -exec cat {} + > /dev/null"
+    measure hledger "$size" "hledger -f journal.hledger check"
+    measure bean-check "$size" "bean-check journal.beancount"
+    measure check-jsonschema "$size" "find plans -name '*.yaml' -print0 | xargs -0 check-jsonschema --schemafile ../../plan.schema.json > /dev/null"
   )
 done
 python3 bench/table.py "$data/results/table.txt"
