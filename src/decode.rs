@@ -1202,10 +1202,20 @@ pub fn assemble(
                     )
                     .label("no section has this id");
                     d = match suggest::nearest(&section.value, names.iter().copied()) {
-                        Some(near) => d.help(format!("did you mean `{near}`?")),
-                        None => d.help(format!("the plan's sections are: {}", names.join(", "))),
+                        Some(near) => {
+                            let declared = plan
+                                .sections
+                                .iter()
+                                .find(|s| s.id.value == near)
+                                .map_or(plan.header_span, |s| s.id.span);
+                            d.help(format!("did you mean `{near}`?"))
+                                .with_secondary(declared, format!("`{near}` is declared here"))
+                        }
+                        None => d
+                            .help(format!("the plan's sections are: {}", names.join(", ")))
+                            .with_secondary(plan.header_span, "the plan's header"),
                     };
-                    diags.push(d.with_secondary(plan.header_span, "the plan's header"));
+                    diags.push(d);
                 }
                 found
             }
