@@ -100,6 +100,14 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print planc's manual page (roff), e.g. `planc man > planc.1`.
+    Man,
     /// Explain a diagnostic code, with a wrong and a right example; without
     /// a code, list them all.
     Explain {

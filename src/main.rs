@@ -19,6 +19,13 @@ fn main() -> ExitCode {
     };
     match run::run(cli) {
         Ok(status) => status.into(),
+        // A reader that stops early (`planc man | head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            run::Status::Clean.into()
+        }
         Err(e) => {
             eprintln!("planc: {e:#}");
             run::Status::CouldNotRun.into()

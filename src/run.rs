@@ -146,6 +146,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             }
             Ok(Status::Clean)
         }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "planc", &mut out);
+            Ok(Status::Clean)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            Ok(Status::Clean)
+        }
         Command::Explain { code: None } => {
             write!(out, "{}", checks_table())?;
             Ok(Status::Clean)

@@ -1088,3 +1088,35 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
     assert!(!validator.is_valid(&broken));
 }
+
+#[test]
+fn shell_completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = planc(&["completions", shell]);
+        assert_eq!(output.status, 0, "{shell}");
+        for command in ["validate", "summary", "build", "render", "explain"] {
+            assert!(
+                output.stdout.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+    }
+    let bash = planc(&["completions", "bash"]).stdout;
+    let temp = tempfile::tempdir().unwrap();
+    let script = temp.path().join("planc.bash");
+    fs::write(&script, bash).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(
+        syntax.success(),
+        "the bash completion script has a syntax error"
+    );
+    let man = planc(&["man"]);
+    assert_eq!(man.status, 0);
+    assert!(man.stdout.starts_with(".ie"), "{}", &man.stdout[..40]);
+    assert!(man.stdout.contains(".TH planc 1"));
+    assert!(man.stdout.contains("validate"));
+}
