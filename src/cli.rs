@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Scaffold a plan repository: planc.toml, a starter plan, CI for GitHub
+    /// and GitLab, a pre-commit hook. Existing files are never overwritten.
+    Init {
+        /// Where [default: the current directory]
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod figures;
 pub mod framework;
 pub mod fuzzing;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod money;

@@ -146,6 +146,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             }
             Ok(Status::Clean)
         }
+        Command::Init { dir } => {
+            for outcome in crate::init::init(&dir)? {
+                match outcome {
+                    crate::init::Outcome::Created(path) => {
+                        writeln!(out, "created {}", path.display())?
+                    }
+                    crate::init::Outcome::Kept(path) => {
+                        writeln!(out, "kept    {} (it exists)", path.display())?
+                    }
+                }
+            }
+            writeln!(out, "next: cd {} && planc validate", dir.display())?;
+            Ok(Status::Clean)
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "planc", &mut out);

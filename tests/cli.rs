@@ -1120,3 +1120,46 @@ fn shell_completions_and_man_page() {
     assert!(man.stdout.contains(".TH planc 1"));
     assert!(man.stdout.contains("validate"));
 }
+
+#[test]
+fn init_scaffolds_a_repository_that_validates_and_never_overwrites() {
+    let temp = tempfile::tempdir().unwrap();
+    let demo = temp.path().join("demo");
+    let output = planc_in(temp.path(), &["init", "demo"]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    for file in [
+        "planc.toml",
+        "plans/example-cluster/plan.yaml",
+        "templates/README.md",
+        ".github/workflows/planc.yml",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+    ] {
+        assert!(demo.join(file).is_file(), "{file} missing");
+        assert!(
+            output.stdout.contains(&format!("created demo/{file}")),
+            "{}",
+            output.stdout
+        );
+    }
+    let validate = planc_in(&demo, &["validate", "--as-of", AS_OF]);
+    assert_eq!(validate.status, 0, "{}", validate.stderr);
+    assert!(
+        validate
+            .stderr
+            .ends_with("planc: 0 errors, 0 warnings, 0 notes in 1 plan\n")
+    );
+    // The workflow files are YAML planc does not read as plans.
+    assert!(
+        read(&demo.join(".github/workflows/planc.yml")).contains("planc validate --format github")
+    );
+
+    fs::write(demo.join("planc.toml"), "plans = [\"plans\"]\n# mine\n").unwrap();
+    let again = planc_in(temp.path(), &["init", "demo"]);
+    assert_eq!(again.status, 0);
+    assert!(again.stdout.contains("kept    demo/planc.toml (it exists)"));
+    assert_eq!(
+        read(&demo.join("planc.toml")),
+        "plans = [\"plans\"]\n# mine\n"
+    );
+}
