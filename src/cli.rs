@@ -40,6 +40,12 @@ pub enum RenderFormat {
     Csv,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Md,
+}
+
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// The directory to write; it is replaced whole [default: out]
@@ -106,6 +112,23 @@ pub enum Command {
         /// Where [default: the current directory]
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Compare the plans at a git revision with the working tree (or with
+    /// the revision given with --to): funds, sections and activities.
+    Diff {
+        /// The revision to compare from, e.g. HEAD~1 or main.
+        from: String,
+        /// Plan files or directories [default: plans]
+        paths: Vec<PathBuf>,
+        /// Compare with this revision instead of the working tree.
+        #[arg(long, value_name = "REV")]
+        to: Option<String>,
+        /// `human` for a terminal, `md` for a pull-request comment.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Print a shell completion script.
     Completions {

@@ -181,22 +181,32 @@ fn compile_plan(
 /// Compiles one plan file held in memory: the whole pipeline without the
 /// file system, for fuzzing.
 pub fn compile_text(name: &str, text: &str, as_of: Date) -> Compilation {
+    let path = PathBuf::from(name);
+    compile_texts(vec![(path.clone(), vec![(path, text.to_string())])], as_of)
+}
+
+/// Compiles plans whose files are held in memory (read from a git revision,
+/// say): each plan is its path and its files' paths and texts.
+pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date) -> Compilation {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let config = Config::new(PathBuf::from("."));
     let framework = Framework::built_in();
-    let mut plan = PlanFiles {
-        path: PathBuf::from(name),
-        files: Vec::new(),
-        incomplete: false,
-    };
-    match load::parse_text(Path::new(name), text.to_string(), &mut sources, &mut diags) {
-        Some(parsed) => plan.files.push(parsed),
-        None => plan.incomplete = true,
+    let mut plans = Vec::new();
+    for (path, texts) in files {
+        let mut plan = PlanFiles {
+            path,
+            files: Vec::new(),
+            incomplete: false,
+        };
+        for (file, text) in texts {
+            match load::parse_text(&file, text, &mut sources, &mut diags) {
+                Some(parsed) => plan.files.push(parsed),
+                None => plan.incomplete = true,
+            }
+        }
+        plans.extend(compile_plan(plan, &config, &framework, as_of, &mut diags));
     }
-    let plans: Vec<CompiledPlan> = compile_plan(plan, &config, &framework, as_of, &mut diags)
-        .into_iter()
-        .collect();
     Compilation {
         root: config.root.clone(),
         sources,

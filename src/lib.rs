@@ -13,6 +13,7 @@ pub mod config;
 pub mod date;
 pub mod decode;
 pub mod diagnostic;
+pub mod diff;
 pub mod figures;
 pub mod framework;
 pub mod fuzzing;

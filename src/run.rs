@@ -160,6 +160,23 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             writeln!(out, "next: cd {} && planc validate", dir.display())?;
             Ok(Status::Clean)
         }
+        Command::Diff {
+            from,
+            paths,
+            to,
+            format,
+            as_of: date,
+        } => {
+            let text = crate::diff::diff(
+                &from,
+                to.as_deref(),
+                &paths,
+                format == crate::cli::DiffFormat::Md,
+                as_of(date.as_deref())?,
+            )?;
+            write!(out, "{text}")?;
+            Ok(Status::Clean)
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "planc", &mut out);

@@ -1163,3 +1163,89 @@ fn init_scaffolds_a_repository_that_validates_and_never_overwrites() {
         "plans = [\"plans\"]\n# mine\n"
     );
 }
+
+#[test]
+fn diff_shows_the_one_change_and_the_new_totals() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(root)
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "planc@example.invalid"]);
+    git(&["config", "user.name", "planc tests"]);
+    let repo = copy_plan("druids-heath");
+    fs::create_dir(root.join("plans")).unwrap();
+    for entry in fs::read_dir(repo.path().join("druids-heath")).unwrap() {
+        let entry = entry.unwrap();
+        fs::create_dir_all(root.join("plans/druids-heath")).unwrap();
+        fs::copy(
+            entry.path(),
+            root.join("plans/druids-heath").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "plan"]);
+    edit(
+        &root.join("plans/druids-heath/3-enjoy-achieve.yaml"),
+        "cost: 4100",
+        "cost: 4000",
+    );
+    git(&["commit", "-qam", "cheaper study support"]);
+
+    let output = planc_in(
+        root,
+        &["diff", "HEAD~1", "--format", "md", "--as-of", AS_OF],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stdout
+            .contains("allocated £62,150 → £62,050 (-£100)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("| Action plan | £11,650 | £11,650 | £11,650 | £11,550 | -£100 |")
+    );
+    assert!(
+        output
+            .stdout
+            .contains("| re-costed | 3.2 | Targeted out of hours activities | £4,100 → £4,000 |")
+    );
+    assert_eq!(
+        output.stdout.matches("| re-").count(),
+        1,
+        "one change only:\n{}",
+        output.stdout
+    );
+
+    // Against the working tree, with an uncommitted edit; the tree is not touched.
+    edit(
+        &root.join("plans/druids-heath/2-healthy.yaml"),
+        "cost: 1170",
+        "cost: 1200",
+    );
+    let output = planc_in(root, &["diff", "HEAD", "--as-of", AS_OF]);
+    assert!(
+        output.stdout.contains("re-costed  2.1"),
+        "{}",
+        output.stdout
+    );
+    assert!(read(&root.join("plans/druids-heath/2-healthy.yaml")).contains("cost: 1200"));
+    let output = planc_in(root, &["diff", "HEAD", "--to", "HEAD", "--as-of", AS_OF]);
+    assert_eq!(
+        output.stdout,
+        "Plan druids-heath (The Real Link – Druids Heath): no change\n\n"
+    );
+    let output = planc_in(root, &["diff", "no-such-revision"]);
+    assert_eq!(output.status, 2);
+}

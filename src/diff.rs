@@ -1,0 +1,386 @@
+//! `planc diff`: the plans at a git revision against the working tree (or
+//! another revision): funds per source and section before and after, and
+//! activities added, removed, re-costed, re-scheduled or re-rated. Reads the
+//! revision through `git`, never touching the working tree.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use jiff::civil::Date;
+
+use crate::compile::{self, Compilation, CompiledPlan};
+use crate::figures::PlanFigures;
+use crate::load::is_plan_file;
+use crate::model::{CostKind, Plan, Rag};
+use crate::money::{Money, format_gbp};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("git {args}: {message}")]
+    Git { args: String, message: String },
+}
+
+fn git(args: &[&str]) -> Result<Vec<u8>, DiffError> {
+    let output = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| DiffError::Git {
+            args: args.join(" "),
+            message: e.to_string(),
+        })?;
+    if !output.status.success() {
+        return Err(DiffError::Git {
+            args: args.join(" "),
+            message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(output.stdout)
+}
+
+/// The plan files under `paths` at `revision`, with their text, as planc
+/// would find them on disk.
+fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, DiffError> {
+    let mut args = vec!["ls-tree", "-r", "--name-only", revision, "--"];
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let listing = git(&args)?;
+    let mut files = Vec::new();
+    for name in String::from_utf8_lossy(&listing).lines() {
+        let path = PathBuf::from(name);
+        if !is_plan_file(&path) || path.components().any(|c| c.as_os_str() == "templates") {
+            continue;
+        }
+        let text = git(&["show", &format!("{revision}:./{name}")])?;
+        files.push((path, String::from_utf8_lossy(&text).into_owned()));
+    }
+    Ok(files)
+}
+
+/// Groups files into plans by the rule `load` uses: the shallowest directory
+/// that directly holds plan files is a plan of every file below it.
+fn group(files: Vec<(PathBuf, String)>) -> Vec<(PathBuf, Vec<(PathBuf, String)>)> {
+    let holders: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
+        .collect();
+    let mut plans: BTreeMap<PathBuf, Vec<(PathBuf, String)>> = BTreeMap::new();
+    for (path, text) in files {
+        let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let plan_dir = parent
+            .ancestors()
+            .filter(|a| holders.contains(*a))
+            .last()
+            .map_or_else(|| parent.clone(), Path::to_path_buf);
+        let key = if plan_dir.as_os_str().is_empty() {
+            path.clone()
+        } else {
+            plan_dir
+        };
+        plans.entry(key).or_default().push((path, text));
+    }
+    plans.into_iter().collect()
+}
+
+/// The compiled plans on one side of the comparison.
+fn side(revision: Option<&str>, paths: &[PathBuf], as_of: Date) -> anyhow::Result<Compilation> {
+    match revision {
+        None => Ok(compile::compile(paths, as_of)?),
+        Some(rev) => Ok(compile::compile_texts(group(files_at(rev, paths)?), as_of)),
+    }
+}
+
+struct Side<'a> {
+    plan: &'a Plan,
+    figures: &'a PlanFigures,
+}
+
+fn by_id(compilation: &Compilation) -> BTreeMap<String, Side<'_>> {
+    compilation
+        .plans
+        .iter()
+        .map(|CompiledPlan { plan, figures }| (plan.id.value.clone(), Side { plan, figures }))
+        .collect()
+}
+
+fn opt(value: Option<Money>) -> String {
+    value.map_or_else(|| "–".to_string(), format_gbp)
+}
+
+fn change(before: Option<Money>, after: Option<Money>) -> String {
+    match (before, after) {
+        (Some(b), Some(a)) if a != b => {
+            let d = a - b;
+            if d.is_sign_negative() {
+                format!("-{}", format_gbp(-d))
+            } else {
+                format!("+{}", format_gbp(d))
+            }
+        }
+        (None, Some(_)) => "new".into(),
+        (Some(_), None) => "gone".into(),
+        _ => String::new(),
+    }
+}
+
+/// One activity's cost, timescale and RAG as words, for comparison.
+fn activity_facts(plan: &Plan) -> BTreeMap<String, (String, String, String, String)> {
+    let mut facts = BTreeMap::new();
+    for (_, _, a) in crate::resolve::activities(plan) {
+        let cost = match a.cost.as_ref().map(|c| &c.kind) {
+            Some(CostKind::Amount(m)) => format_gbp(m.value),
+            Some(CostKind::Tbc) => "TBC".into(),
+            Some(CostKind::NotApplicable) => "N/A".into(),
+            Some(CostKind::See(id)) => format!("see {}", id.value),
+            Some(CostKind::Met { by, .. }) => format!("met by {by}"),
+            None => "–".into(),
+        };
+        let timescale = a.timescale.as_ref().map_or_else(String::new, |t| {
+            let start = t
+                .start
+                .as_ref()
+                .map_or_else(String::new, |d| d.value.display());
+            let end = t
+                .end
+                .as_ref()
+                .map_or_else(String::new, |d| d.value.display());
+            format!("{start}–{end}")
+        });
+        let rag = a
+            .progress
+            .iter()
+            .chain(a.actions.iter().flat_map(|x| &x.progress))
+            .max_by_key(|p| p.date.value.last)
+            .and_then(|p| p.rag)
+            .map_or("", |r| match r {
+                Rag::Red => "red",
+                Rag::Amber => "amber",
+                Rag::Green => "green",
+            });
+        facts.insert(
+            a.id.value.clone(),
+            (a.title.clone(), cost, timescale, rag.to_string()),
+        );
+    }
+    facts
+}
+
+/// A table as Markdown, or as aligned text for a terminal.
+fn table(markdown: bool, headers: &[&str], rows: &[Vec<String>]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    if markdown {
+        let mut out = format!(
+            "| {} |\n|{}\n",
+            headers.join(" | "),
+            " --- |".repeat(headers.len())
+        );
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        return out + "\n";
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::from("  ");
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out + "\n"
+}
+
+pub fn diff(
+    from: &str,
+    to: Option<&str>,
+    paths: &[PathBuf],
+    markdown: bool,
+    as_of: Date,
+) -> anyhow::Result<String> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from("plans")]
+    } else {
+        paths.to_vec()
+    };
+    let before = side(Some(from), &paths, as_of)?;
+    let after = side(to, &paths, as_of)?;
+    let (before_plans, after_plans) = (by_id(&before), by_id(&after));
+    let mut ids: Vec<&String> = before_plans.keys().chain(after_plans.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut out = String::new();
+    let heading = |text: String| {
+        if markdown {
+            format!("### {text}\n\n")
+        } else {
+            format!("{text}\n")
+        }
+    };
+    for id in ids {
+        let (b, a) = (before_plans.get(id), after_plans.get(id));
+        let name = a.or(b).map_or("", |s| s.plan.name.as_str());
+        match (b, a) {
+            (None, Some(_)) => out.push_str(&heading(format!("Plan {id} ({name}): added"))),
+            (Some(_), None) => out.push_str(&heading(format!("Plan {id} ({name}): removed"))),
+            (Some(b), Some(a)) => {
+                let mut sources = Vec::new();
+                let mut names: Vec<&str> =
+                    b.figures.sources.iter().map(|s| s.id.as_str()).collect();
+                for s in &a.figures.sources {
+                    if !names.contains(&s.id.as_str()) {
+                        names.push(&s.id);
+                    }
+                }
+                for source in names {
+                    let sb = b.figures.sources.iter().find(|s| s.id == source);
+                    let sa = a.figures.sources.iter().find(|s| s.id == source);
+                    let label = sa.or(sb).map_or(source, |s| s.name.as_str());
+                    sources.push(vec![
+                        label.to_string(),
+                        opt(sb.and_then(|s| s.available)),
+                        opt(sa.and_then(|s| s.available)),
+                        opt(sb.map(|s| s.allocated)),
+                        opt(sa.map(|s| s.allocated)),
+                        change(sb.map(|s| s.allocated), sa.map(|s| s.allocated)),
+                    ]);
+                }
+                let mut sections = Vec::new();
+                let mut section_ids: Vec<&str> =
+                    b.figures.sections.iter().map(|s| s.id.as_str()).collect();
+                for s in &a.figures.sections {
+                    if !section_ids.contains(&s.id.as_str()) {
+                        section_ids.push(&s.id);
+                    }
+                }
+                for section in section_ids {
+                    let sb = b.figures.sections.iter().find(|s| s.id == section);
+                    let sa = a.figures.sections.iter().find(|s| s.id == section);
+                    sections.push(vec![
+                        sa.or(sb).map_or(section, |s| s.title.as_str()).to_string(),
+                        opt(sb.map(|s| s.total)),
+                        opt(sa.map(|s| s.total)),
+                        change(sb.map(|s| s.total), sa.map(|s| s.total)),
+                    ]);
+                }
+                let (fb, fa) = (activity_facts(b.plan), activity_facts(a.plan));
+                let mut activities = Vec::new();
+                for (aid, facts) in &fb {
+                    match fa.get(aid) {
+                        None => activities.push(vec![
+                            "removed".into(),
+                            aid.clone(),
+                            facts.0.clone(),
+                            facts.1.clone(),
+                        ]),
+                        Some(now) => {
+                            if now.1 != facts.1 {
+                                activities.push(vec![
+                                    "re-costed".into(),
+                                    aid.clone(),
+                                    now.0.clone(),
+                                    format!("{} → {}", facts.1, now.1),
+                                ]);
+                            }
+                            if now.2 != facts.2 {
+                                activities.push(vec![
+                                    "re-scheduled".into(),
+                                    aid.clone(),
+                                    now.0.clone(),
+                                    format!("{} → {}", facts.2, now.2),
+                                ]);
+                            }
+                            if now.3 != facts.3 {
+                                activities.push(vec![
+                                    "re-rated".into(),
+                                    aid.clone(),
+                                    now.0.clone(),
+                                    format!("{} → {}", facts.3, now.3),
+                                ]);
+                            }
+                        }
+                    }
+                }
+                for (aid, facts) in &fa {
+                    if !fb.contains_key(aid) {
+                        activities.push(vec![
+                            "added".into(),
+                            aid.clone(),
+                            facts.0.clone(),
+                            facts.1.clone(),
+                        ]);
+                    }
+                }
+                let unchanged = activities.is_empty()
+                    && sources.iter().all(|r| r[1] == r[2] && r[3] == r[4])
+                    && sections.iter().all(|r| r[1] == r[2]);
+                if unchanged {
+                    out.push_str(&heading(format!("Plan {id} ({name}): no change")));
+                    if markdown {
+                        continue;
+                    }
+                    out.push('\n');
+                    continue;
+                }
+                let total_change = change(Some(b.figures.allocated), Some(a.figures.allocated));
+                out.push_str(&heading(format!(
+                    "Plan {id} ({name}): allocated {} → {}{}",
+                    format_gbp(b.figures.allocated),
+                    format_gbp(a.figures.allocated),
+                    if total_change.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({total_change})")
+                    }
+                )));
+                out.push_str(&table(
+                    markdown,
+                    &[
+                        "Source",
+                        "Available before",
+                        "after",
+                        "Allocated before",
+                        "after",
+                        "change",
+                    ],
+                    &sources,
+                ));
+                out.push_str(&table(
+                    markdown,
+                    &["Section", "Total before", "after", "change"],
+                    &sections,
+                ));
+                if activities.is_empty() {
+                    out.push_str(if markdown {
+                        "No activity changed.\n\n"
+                    } else {
+                        "  No activity changed.\n\n"
+                    });
+                } else {
+                    out.push_str(&table(
+                        markdown,
+                        &["Change", "Activity", "Title", "Detail"],
+                        &activities,
+                    ));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    if out.is_empty() {
+        out.push_str("No plans found on either side.\n");
+    }
+    Ok(out)
+}
