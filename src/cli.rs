@@ -130,6 +130,8 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Print the JSON Schema of plan files (for editors and validators).
+    Schema,
     /// Print a shell completion script.
     Completions {
         /// The shell.

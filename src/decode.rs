@@ -39,8 +39,8 @@ impl<'n> Fields<'n> {
     }
 }
 
-const FILE_FIELDS: &[&str] = &["plan", "sources", "partners", "sections", "priorities"];
-const PLAN_FIELDS: &[&str] = &[
+pub const FILE_FIELDS: &[&str] = &["plan", "sources", "partners", "sections", "priorities"];
+pub const PLAN_FIELDS: &[&str] = &[
     "id",
     "name",
     "kind",
@@ -62,9 +62,9 @@ const PLAN_FIELDS: &[&str] = &[
     "steering_group",
     "checks",
 ];
-const SOURCE_FIELDS: &[&str] = &["id", "name", "amount", "start", "restricted_to", "note"];
-const PARTNER_FIELDS: &[&str] = &["id", "name"];
-const SECTION_FIELDS: &[&str] = &[
+pub const SOURCE_FIELDS: &[&str] = &["id", "name", "amount", "start", "restricted_to", "note"];
+pub const PARTNER_FIELDS: &[&str] = &["id", "name"];
+pub const SECTION_FIELDS: &[&str] = &[
     "id",
     "title",
     "scope",
@@ -74,7 +74,7 @@ const SECTION_FIELDS: &[&str] = &[
     "description",
     "priorities",
 ];
-const PRIORITY_FIELDS: &[&str] = &[
+pub const PRIORITY_FIELDS: &[&str] = &[
     "id",
     "title",
     "section",
@@ -92,7 +92,7 @@ const PRIORITY_FIELDS: &[&str] = &[
     "activities",
     "further_actions",
 ];
-const ACTIVITY_FIELDS: &[&str] = &[
+pub const ACTIVITY_FIELDS: &[&str] = &[
     "id",
     "title",
     "description",
@@ -109,7 +109,7 @@ const ACTIVITY_FIELDS: &[&str] = &[
     "actions",
     "progress",
 ];
-const COST_FIELDS: &[&str] = &[
+pub const COST_FIELDS: &[&str] = &[
     "amount",
     "tbc",
     "not_applicable",
@@ -123,7 +123,7 @@ const COST_FIELDS: &[&str] = &[
     "approx",
     "note",
 ];
-const PROGRESS_FIELDS: &[&str] = &["date", "rag", "status", "text", "mitigation", "completed"];
+pub const PROGRESS_FIELDS: &[&str] = &["date", "rag", "status", "text", "mitigation", "completed"];
 
 impl Decoder<'_> {
     fn error(&mut self, diagnostic: Diagnostic) {

@@ -4,8 +4,28 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Editors validate and complete plan files against `planc.schema.json`:
+/// VS Code's YAML extension through this setting, Taplo through `.taplo.toml`.
+const VSCODE_SETTINGS: &str = r#"{
+  "yaml.schemas": {
+    "./planc.schema.json": ["plans/**/*.yaml", "plans/**/*.yml"]
+  },
+  "evenBetterToml.schema.associations": {
+    ".*/plans/.*\\.toml$": "./planc.schema.json"
+  }
+}
+"#;
+
+const TAPLO: &str = r#"# Taplo (TOML language server) checks plan files against planc's schema.
+[[rule]]
+include = ["plans/**/*.toml"]
+schema.path = "./planc.schema.json"
+"#;
+
 /// Each file `init` writes, and what it holds.
 const FILES: &[(&str, &str)] = &[
+    (".vscode/settings.json", VSCODE_SETTINGS),
+    (".taplo.toml", TAPLO),
     ("planc.toml", include_str!("init/planc.toml")),
     (
         "plans/example-cluster/plan.yaml",
@@ -34,7 +54,12 @@ pub enum Outcome {
 
 pub fn init(dir: &Path) -> io::Result<Vec<Outcome>> {
     let mut outcomes = Vec::new();
-    for (relative, contents) in FILES {
+    let schema = crate::schema::json();
+    let files = FILES
+        .iter()
+        .copied()
+        .chain(std::iter::once(("planc.schema.json", schema.as_str())));
+    for (relative, contents) in files {
         let path = dir.join(relative);
         if path.exists() {
             outcomes.push(Outcome::Kept(path));

@@ -25,6 +25,7 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod run;
+pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod summary;

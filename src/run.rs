@@ -177,6 +177,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             write!(out, "{text}")?;
             Ok(Status::Clean)
         }
+        Command::Schema => {
+            write!(out, "{}", crate::schema::json())?;
+            Ok(Status::Clean)
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "planc", &mut out);

@@ -1134,6 +1134,9 @@ fn init_scaffolds_a_repository_that_validates_and_never_overwrites() {
         ".github/workflows/planc.yml",
         ".gitlab-ci.yml",
         ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        ".taplo.toml",
+        "planc.schema.json",
     ] {
         assert!(demo.join(file).is_file(), "{file} missing");
         assert!(
@@ -1142,6 +1145,13 @@ fn init_scaffolds_a_repository_that_validates_and_never_overwrites() {
             output.stdout
         );
     }
+    assert_eq!(
+        read(&demo.join("planc.schema.json")),
+        planc(&["schema"]).stdout
+    );
+    let settings: serde_json::Value =
+        serde_json::from_str(&read(&demo.join(".vscode/settings.json"))).unwrap();
+    assert!(settings["yaml.schemas"]["./planc.schema.json"].is_array());
     let validate = planc_in(&demo, &["validate", "--as-of", AS_OF]);
     assert_eq!(validate.status, 0, "{}", validate.stderr);
     assert!(
@@ -1248,4 +1258,80 @@ fn diff_shows_the_one_change_and_the_new_totals() {
     );
     let output = planc_in(root, &["diff", "no-such-revision"]);
     assert_eq!(output.status, 2);
+}
+
+/// A plan file as JSON, the way an editor's YAML or TOML language server
+/// sees it.
+fn as_json(path: &Path) -> serde_json::Value {
+    let text = read(path);
+    if path.extension().is_some_and(|e| e == "toml") {
+        toml::from_str(&text).unwrap()
+    } else {
+        serde_saphyr::from_str(&text).unwrap()
+    }
+}
+
+#[test]
+fn every_plan_file_matches_the_exported_schema_and_a_typo_does_not() {
+    let output = planc(&["schema"]);
+    assert_eq!(output.status, 0);
+    let schema: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    let mut pending = vec![root.join("plans"), root.join("examples")];
+    while let Some(path) = pending.pop() {
+        if path.ends_with("broken") {
+            continue;
+        }
+        if path.is_dir() {
+            pending.extend(fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let name = path.to_string_lossy().into_owned();
+        if !(name.ends_with(".yaml") || name.ends_with(".toml")) {
+            continue;
+        }
+        let value = as_json(&path);
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} files checked");
+
+    // A typo'd field fails the schema, and validate --format github points
+    // at the same line.
+    let temp = tempfile::tempdir().unwrap();
+    let plan = temp.path().join("plan.yaml");
+    let text = read(&root.join("examples/quickstart.yaml")).replacen(
+        "    title: Action plan",
+        "    titel: Action plan",
+        1,
+    );
+    fs::write(&plan, &text).unwrap();
+    assert!(!validator.is_valid(&as_json(&plan)));
+    let line = text.lines().position(|l| l.contains("titel:")).unwrap() + 1;
+    let output = planc_in(
+        temp.path(),
+        &[
+            "validate",
+            "plan.yaml",
+            "--format",
+            "github",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(output.status, 1);
+    assert!(
+        output
+            .stdout
+            .contains(&format!("::error file=plan.yaml,line={line},")),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.contains("title=S001 unknown-field"));
 }
