@@ -38,6 +38,8 @@ pub enum RenderFormat {
     Md,
     /// activities.csv, funding.csv and outcomes.csv across all plans.
     Csv,
+    /// An Excel workbook per plan and index.xlsx for all plans.
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -88,6 +88,9 @@ pub struct PlanFigures {
     pub allocated: Money,
     /// Countywide figures, kept out of `allocated`.
     pub countywide: Money,
+    /// Every amount in the plan, its own and countywide: the sum of its
+    /// activities' costs.
+    pub all_costs: Money,
     /// Sum of the sources' stated amounts, if any states one.
     pub available: Option<Money>,
     /// Sum of the sources' unallocated amounts, where they state one.
@@ -262,6 +265,7 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         (!known.is_empty()).then(|| known.into_iter().sum())
     };
     PlanFigures {
+        all_costs: total(Scope::Local) + total(Scope::Countywide),
         available: sum_of(sources.iter().map(|s| s.available).collect()),
         unallocated: sum_of(sources.iter().map(|s| s.unallocated).collect()),
         allocated: total(Scope::Local),
@@ -296,6 +300,12 @@ pub struct CountywideItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rollup {
     pub allocated: Money,
+    /// Sum of the plans' available funds, where they state any.
+    pub available: Option<Money>,
+    /// Sum of the plans' unallocated funds, where they state any.
+    pub unallocated: Option<Money>,
+    /// Every activity cost of every plan, countywide ones included.
+    pub all_costs: Money,
     pub countywide: Money,
     pub tbc: usize,
     pub outcomes: Vec<OutcomeFigures>,
@@ -368,7 +378,14 @@ pub fn rollup(plans: &[(&Plan, &PlanFigures)]) -> Rollup {
             }
         }
     }
+    let sum_known = |values: Vec<Option<Money>>| -> Option<Money> {
+        let known: Vec<Money> = values.into_iter().flatten().collect();
+        (!known.is_empty()).then(|| known.into_iter().sum())
+    };
     Rollup {
+        available: sum_known(plans.iter().map(|(_, f)| f.available).collect()),
+        unallocated: sum_known(plans.iter().map(|(_, f)| f.unallocated).collect()),
+        all_costs: plans.iter().map(|(_, f)| f.all_costs).sum(),
         allocated,
         countywide: items.iter().filter_map(|i| i.amount).sum(),
         tbc,

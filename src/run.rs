@@ -109,6 +109,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 RenderFormat::Html => render::Format::Html,
                 RenderFormat::Md => render::Format::Markdown,
                 RenderFormat::Csv => render::Format::Csv,
+                RenderFormat::Xlsx => render::Format::Xlsx,
             };
             build(&paths, vec![format], &output)
         }

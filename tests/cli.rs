@@ -1335,3 +1335,135 @@ fn every_plan_file_matches_the_exported_schema_and_a_typo_does_not() {
     );
     assert!(output.stdout.contains("title=S001 unknown-field"));
 }
+
+/// One part of an xlsx (a zip of XML files).
+fn xlsx_part(path: &Path, part: &str) -> String {
+    let file = fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut entry = archive.by_name(part).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+    text
+}
+
+#[test]
+fn xlsx_workbooks_hold_numbers_live_totals_frozen_headers_and_filters() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = [
+        "render",
+        "plans",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+        "--revision",
+        "test",
+        "--as-of",
+        AS_OF,
+    ];
+    let output = planc_in(root, &args);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let book = out.join("druids-heath.xlsx");
+    let workbook = xlsx_part(&book, "xl/workbook.xml");
+    for sheet in ["Activities", "Funding", "Outcomes"] {
+        assert!(workbook.contains(&format!("name=\"{sheet}\"")), "{sheet}");
+    }
+    // Funding: money as numbers, totals as SUM formulas with planc's figures
+    // as their cached results.
+    let funding = xlsx_part(&book, "xl/worksheets/sheet2.xml");
+    assert!(funding.contains("<v>11650</v>"), "{funding}");
+    assert!(
+        funding.contains("<f>SUM(B2:B4)</f><v>62150.00</v>"),
+        "{funding}"
+    );
+    assert!(funding.contains("<f>SUM(C2:C4)</f><v>62150.00</v>"));
+    assert!(funding.contains("<f>SUM(D2:D4)</f><v>0.00</v>"));
+    assert!(funding.contains("state=\"frozen\""));
+    assert!(funding.contains("<autoFilter ref=\"A1:D4\"/>"));
+    assert!(xlsx_part(&book, "xl/styles.xml").contains("£#,##0.00"));
+    // The roll-up and the activity costs.
+    let activities = xlsx_part(&out.join("index.xlsx"), "xl/worksheets/sheet1.xml");
+    assert!(activities.contains("<f>SUM(H2:"), "{}", &activities[..500]);
+    // Same plans, same bytes.
+    let again = temp.path().join("again");
+    let mut args2 = args;
+    args2[5] = again.to_str().unwrap();
+    planc_in(root, &args2);
+    assert_eq!(
+        fs::read(&book).unwrap(),
+        fs::read(again.join("druids-heath.xlsx")).unwrap()
+    );
+}
+
+/// LibreOffice opens the workbooks with the totals `planc summary` prints.
+/// Runs where LibreOffice is installed: `.ci/run` installs it and sets
+/// PLANC_TEST_LIBREOFFICE=1, which makes a missing LibreOffice a failure.
+#[test]
+fn libreoffice_reads_the_workbook_totals() {
+    let required = std::env::var_os("PLANC_TEST_LIBREOFFICE").is_some();
+    let found = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            !required,
+            "PLANC_TEST_LIBREOFFICE is set but soffice is not installed"
+        );
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = planc_in(
+        root,
+        &[
+            "render",
+            "plans",
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+            "--revision",
+            "test",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let status = std::process::Command::new("soffice")
+        .current_dir(&out)
+        .args([
+            "--headless",
+            &format!(
+                "-env:UserInstallation=file://{}/lo-profile",
+                temp.path().display()
+            ),
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+            "--outdir",
+            "csv",
+            "druids-heath.xlsx",
+            "bromsgrove.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let druids = read(&out.join("csv/druids-heath-Funding.csv"));
+    assert!(
+        druids.lines().any(|l| l == "Total,62150,62150,0"),
+        "{druids}"
+    );
+    let bromsgrove = read(&out.join("csv/bromsgrove-Funding.csv"));
+    // Bromsgrove states no available amount: the SUM of empty cells is 0.
+    assert!(
+        bromsgrove.lines().any(|l| l == "Total,0,190358,0"),
+        "{bromsgrove}"
+    );
+}

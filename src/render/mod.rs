@@ -7,6 +7,7 @@ pub mod csv;
 pub mod output;
 pub mod templates;
 pub mod view;
+pub mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub enum Format {
     Html,
     Markdown,
     Csv,
+    Xlsx,
 }
 
 pub struct Request {
@@ -41,6 +43,8 @@ pub enum RenderError {
     Template(#[from] minijinja::Error),
     #[error("CSV: {0}")]
     Csv(#[from] ::csv::Error),
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// The last commit that touched `files`, as `commit 1a2b3c4 of 2026-11-20`,
@@ -219,6 +223,19 @@ pub fn render(
                         revision => index_revision.clone(),
                     })?;
                 files.insert(PathBuf::from(format!("index.{ext}")), text.into_bytes());
+            }
+            Format::Xlsx => {
+                let books: Vec<(PathBuf, Vec<u8>)> = views
+                    .par_iter()
+                    .map(|plan| {
+                        Ok((
+                            PathBuf::from(format!("{}.xlsx", plan.slug)),
+                            xlsx::plan(plan)?,
+                        ))
+                    })
+                    .collect::<Result<_, RenderError>>()?;
+                files.extend(books);
+                files.insert(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?);
             }
             Format::Csv => {
                 files.insert(PathBuf::from("activities.csv"), csv::activities(&views)?);

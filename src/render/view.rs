@@ -260,6 +260,8 @@ pub struct PlanView {
     pub unsourced: String,
     pub totals: Amounts,
     pub countywide: String,
+    /// Every activity cost, the plan's own and countywide, as a plain decimal.
+    pub all_costs_plain: String,
     pub tbc: Vec<String>,
     pub sections: Vec<SectionView>,
     pub outcome_titles: Vec<String>,
@@ -670,6 +672,7 @@ pub fn plan_view(
         } else {
             format_gbp(figures.countywide)
         },
+        all_costs_plain: format_plain(figures.all_costs),
         tbc: figures.tbc_ids().iter().map(|s| s.to_string()).collect(),
         sections,
         outcome_titles: figures.outcomes.iter().map(|o| o.title.clone()).collect(),
@@ -746,6 +749,10 @@ pub struct CountywideView {
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexView {
     pub plans: Vec<IndexPlan>,
+    /// All plans' sources added up.
+    pub totals: Amounts,
+    /// Every activity cost of every plan, as a plain decimal.
+    pub all_costs_plain: String,
     pub allocated: String,
     pub countywide: String,
     pub tbc: usize,
@@ -772,6 +779,8 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
                 draft: p.draft.is_some(),
             })
             .collect(),
+        totals: amounts(rollup.available, rollup.allocated, rollup.unallocated),
+        all_costs_plain: format_plain(rollup.all_costs),
         allocated: format_gbp(rollup.allocated),
         countywide: format_gbp(rollup.countywide),
         tbc: rollup.tbc,
