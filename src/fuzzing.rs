@@ -49,6 +49,7 @@ pub fn whole_pipeline(name: &str, text: &str) {
     }
     let request = Request {
         formats: vec![Format::Html, Format::Markdown, Format::Csv],
+        progress: indicatif::ProgressBar::hidden(),
         templates: None,
         revision: Some("fuzz".into()),
     };

@@ -260,7 +260,28 @@ fn build(
         )?;
         return Ok(Status::Problems);
     }
+    // Release stderr: the progress bar draws on it from other threads.
+    drop(err);
+    // A progress bar for many plans on a terminal; nothing in logs and pipes.
+    let progress = if std::io::stderr().is_terminal() && compilation.plans.len() >= 20 {
+        let pages = formats
+            .iter()
+            .filter(|f| matches!(f, render::Format::Html | render::Format::Markdown))
+            .count()
+            * compilation.plans.len();
+        let bar = indicatif::ProgressBar::new(pages as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} pages")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message("rendering");
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let request = render::Request {
+        progress: progress.clone(),
         formats,
         templates: args
             .templates
@@ -269,6 +290,7 @@ fn build(
         revision: args.revision.clone(),
     };
     let files = render::render(&compilation, &diagnostics, &request)?;
+    progress.finish_and_clear();
     let inputs: Vec<PathBuf> = if paths.is_empty() {
         vec![compilation.root.clone()]
     } else {
@@ -276,7 +298,7 @@ fn build(
     };
     render::output::write(&args.out, &files, &inputs)?;
     writeln!(
-        err,
+        std::io::stderr(),
         "planc: wrote {} file{} to {}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },

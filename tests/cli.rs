@@ -469,6 +469,8 @@ fn build_writes_every_format_and_snapshots_markdown_and_csv() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = build(root, &["plans", "--out", out.to_str().unwrap()]);
     assert_eq!(output.status, 0, "{}", output.stderr);
+    // No progress bar when stderr is not a terminal.
+    assert!(!output.stderr.contains('\r') && !output.stderr.contains("rendering"));
     let mut names: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -32,6 +32,8 @@ pub enum Format {
 
 pub struct Request {
     pub formats: Vec<Format>,
+    /// Counts pages as they are rendered; hidden unless on a terminal.
+    pub progress: indicatif::ProgressBar,
     pub templates: Option<PathBuf>,
     /// The version text for footers; by default read from git.
     pub revision: Option<String>,
@@ -209,6 +211,7 @@ pub fn render(
                         let text = env.get_template(&format!("plan.{ext}"))?.render(
                             context! { plan => Value::from(Serde(plan)), footer_css => footer },
                         )?;
+                        request.progress.inc(1);
                         Ok((
                             PathBuf::from(format!("{}.{ext}", plan.slug)),
                             text.into_bytes(),
