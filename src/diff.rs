@@ -286,29 +286,19 @@ pub fn diff(
                             facts.1.clone(),
                         ]),
                         Some(now) => {
-                            if now.1 != facts.1 {
-                                activities.push(vec![
-                                    "re-costed".into(),
-                                    aid.clone(),
-                                    now.0.clone(),
-                                    format!("{} → {}", facts.1, now.1),
-                                ]);
-                            }
-                            if now.2 != facts.2 {
-                                activities.push(vec![
-                                    "re-scheduled".into(),
-                                    aid.clone(),
-                                    now.0.clone(),
-                                    format!("{} → {}", facts.2, now.2),
-                                ]);
-                            }
-                            if now.3 != facts.3 {
-                                activities.push(vec![
-                                    "re-rated".into(),
-                                    aid.clone(),
-                                    now.0.clone(),
-                                    format!("{} → {}", facts.3, now.3),
-                                ]);
+                            for (what, was, is) in [
+                                ("re-costed", &facts.1, &now.1),
+                                ("re-scheduled", &facts.2, &now.2),
+                                ("re-rated", &facts.3, &now.3),
+                            ] {
+                                if was != is {
+                                    activities.push(vec![
+                                        what.into(),
+                                        aid.clone(),
+                                        now.0.clone(),
+                                        format!("{was} → {is}"),
+                                    ]);
+                                }
                             }
                         }
                     }

@@ -45,13 +45,7 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
         for section in &plan.sections {
             for priority in &section.priorities {
                 for a in &priority.activities {
-                    let partners: Vec<&str> = a
-                        .partners_lead
-                        .iter()
-                        .chain(&a.partners_existing)
-                        .chain(&a.partners_to_approach)
-                        .map(String::as_str)
-                        .collect();
+                    let partners = a.all_partners();
                     rows.push(vec![
                         plan.id.clone(),
                         section.title.clone(),

@@ -163,6 +163,18 @@ pub struct ActivityView {
     pub ecm_outcomes: Vec<String>,
 }
 
+impl ActivityView {
+    /// Every partner's name, leads first.
+    pub fn all_partners(&self) -> Vec<&str> {
+        self.partners_lead
+            .iter()
+            .chain(&self.partners_existing)
+            .chain(&self.partners_to_approach)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CrossReferenceView {
     pub activity: Option<String>,

@@ -103,13 +103,7 @@ fn activity_rows(plans: &[&PlanView], with_plan: bool) -> Vec<Vec<Cell>> {
                     if with_plan {
                         row.push(Cell::Text(plan.id.clone()));
                     }
-                    let partners: Vec<&str> = a
-                        .partners_lead
-                        .iter()
-                        .chain(&a.partners_existing)
-                        .chain(&a.partners_to_approach)
-                        .map(String::as_str)
-                        .collect();
+                    let partners = a.all_partners();
                     row.extend([
                         Cell::Text(section.title.clone()),
                         Cell::Text(
