@@ -126,6 +126,12 @@ pub fn served_outcomes(activity: &crate::model::Activity, framework: &Framework)
     from_codes.chain(from_serves).collect()
 }
 
+/// The sum of the amounts that are stated, or `None` when none is.
+fn sum_known(values: Vec<Option<Money>>) -> Option<Money> {
+    let known: Vec<Money> = values.into_iter().flatten().collect();
+    (!known.is_empty()).then(|| known.into_iter().sum())
+}
+
 pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures {
     let mut sources: Vec<SourceFigures> = plan
         .sources
@@ -260,14 +266,10 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
             .map(|s| s.total)
             .sum::<Money>()
     };
-    let sum_of = |values: Vec<Option<Money>>| -> Option<Money> {
-        let known: Vec<Money> = values.into_iter().flatten().collect();
-        (!known.is_empty()).then(|| known.into_iter().sum())
-    };
     PlanFigures {
         all_costs: total(Scope::Local) + total(Scope::Countywide),
-        available: sum_of(sources.iter().map(|s| s.available).collect()),
-        unallocated: sum_of(sources.iter().map(|s| s.unallocated).collect()),
+        available: sum_known(sources.iter().map(|s| s.available).collect()),
+        unallocated: sum_known(sources.iter().map(|s| s.unallocated).collect()),
         allocated: total(Scope::Local),
         countywide: total(Scope::Countywide),
         sources,
@@ -378,10 +380,6 @@ pub fn rollup(plans: &[(&Plan, &PlanFigures)]) -> Rollup {
             }
         }
     }
-    let sum_known = |values: Vec<Option<Money>>| -> Option<Money> {
-        let known: Vec<Money> = values.into_iter().flatten().collect();
-        (!known.is_empty()).then(|| known.into_iter().sum())
-    };
     Rollup {
         available: sum_known(plans.iter().map(|(_, f)| f.available).collect()),
         unallocated: sum_known(plans.iter().map(|(_, f)| f.unallocated).collect()),

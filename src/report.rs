@@ -227,13 +227,7 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let items: Vec<JsonDiagnostic> = diagnostics
         .iter()
         .map(|d| {
-            let (file, line, column) = locate(d.primary.span);
-            let end = Span::new(
-                d.primary.span.file,
-                d.primary.span.end as usize,
-                d.primary.span.end as usize,
-            );
-            let (_, end_line, end_column) = locate(end);
+            let (file, line, column, end_line, end_column) = place(d, sources);
             JsonDiagnostic {
                 code: d.code.id(),
                 name: d.code.info().name,

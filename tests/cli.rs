@@ -281,84 +281,56 @@ fn edit(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Edits one amount in a copy of a bundled plan; validate must exit 1 and
+/// say each of `expected`.
+fn assert_edit_fails(plan: &str, file: &str, from: &str, to: &str, expected: &[&str]) {
+    let temp = copy_plan(plan);
+    edit(&temp.path().join(plan).join(file), from, to);
+    let output = planc_in(temp.path(), &["validate", plan, "--as-of", AS_OF]);
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    for text in expected {
+        assert!(
+            output.stderr.contains(text),
+            "missing {text:?}:\n{}",
+            output.stderr
+        );
+    }
+}
+
 #[test]
 fn an_edited_amount_fails_with_both_figures() {
     // Druids Heath: 1.1 from £1,020 to £1,200.
-    let temp = copy_plan("druids-heath");
-    edit(
-        &temp.path().join("druids-heath/1-safety.yaml"),
+    assert_edit_fails(
+        "druids-heath",
+        "1-safety.yaml",
         "cost: 1020",
         "cost: 1200",
+        &[
+            "druids-heath/plan.yaml:49:9: error[F001]",
+            "£11,830 allocated of £11,650 available",
+            "druids-heath/plan.yaml:18:16: error[F003]",
+            "stated as £62,150 but adds up to £62,330",
+        ],
     );
-    let output = planc_in(temp.path(), &["validate", "druids-heath", "--as-of", AS_OF]);
-    assert_eq!(output.status, 1);
-    assert!(
-        output
-            .stderr
-            .contains("druids-heath/plan.yaml:49:9: error[F001]"),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output
-            .stderr
-            .contains("£11,830 allocated of £11,650 available")
-    );
-    assert!(
-        output
-            .stderr
-            .contains("druids-heath/plan.yaml:18:16: error[F003]")
-    );
-    assert!(
-        output
-            .stderr
-            .contains("stated as £62,150 but adds up to £62,330")
-    );
-
     // Bromsgrove: 10.1 from £3,000 to £3,500 breaks objective 10's total.
-    let temp = copy_plan("bromsgrove");
-    edit(
-        &temp.path().join("bromsgrove/section-2.toml"),
+    assert_edit_fails(
+        "bromsgrove",
+        "section-2.toml",
         "cost = \"£3,000\"",
         "cost = \"£3,500\"",
+        &[
+            "bromsgrove/section-2.toml:10:16: error[F003]",
+            "stated as £25,500 but adds up to £26,000",
+            "stated as £190,358 but adds up to £190,858",
+        ],
     );
-    let output = planc_in(temp.path(), &["validate", "bromsgrove", "--as-of", AS_OF]);
-    assert_eq!(output.status, 1);
-    assert!(
-        output
-            .stderr
-            .contains("bromsgrove/section-2.toml:10:16: error[F003]"),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output
-            .stderr
-            .contains("stated as £25,500 but adds up to £26,000")
-    );
-    assert!(
-        output
-            .stderr
-            .contains("stated as £190,358 but adds up to £190,858")
-    );
-
     // Stoke: a cost line of Enjoy and Achieve project 1.
-    let temp = copy_plan("stoke-cluster-3");
-    edit(
-        &temp.path().join("stoke-cluster-3/enjoy-achieve.yaml"),
+    assert_edit_fails(
+        "stoke-cluster-3",
+        "enjoy-achieve.yaml",
         "amount: \"£8,000\"",
         "amount: \"£9,000\"",
-    );
-    let output = planc_in(
-        temp.path(),
-        &["validate", "stoke-cluster-3", "--as-of", AS_OF],
-    );
-    assert_eq!(output.status, 1);
-    assert!(output.stderr.contains("error[F004]"), "{}", output.stderr);
-    assert!(
-        output
-            .stderr
-            .contains("add up to £21,000, not its cost of £20,000")
+        &["error[F004]", "add up to £21,000, not its cost of £20,000"],
     );
 }
 
