@@ -17,6 +17,17 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Tables for people.
+    Text,
+    /// Every figure of every plan and of the roll-up; money as exact
+    /// decimal strings, `null` where unknown.
+    Json,
+    /// The headline figures: a row per plan, per authority and per kind.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Messages for people, with the lines they point at.
     Human,
@@ -104,6 +115,9 @@ pub enum Command {
     Summary {
         /// Plan files or directories [default: the plans planc.toml names, else ./plans]
         paths: Vec<PathBuf>,
+        /// How to print the figures
+        #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+        format: SummaryFormat,
         /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,

@@ -59,6 +59,11 @@ pub enum Code {
     RedWithoutMitigation,
     CompleteWithoutDate,
     StaleStatus,
+    // Across plans.
+    SharedFigureMismatch,
+    UnlinkedSharedItem,
+    UnknownSharedItem,
+    SharedItemRepeated,
 }
 
 /// What the catalogue knows about a code.
@@ -119,10 +124,28 @@ impl Code {
         Code::RedWithoutMitigation,
         Code::CompleteWithoutDate,
         Code::StaleStatus,
+        Code::SharedFigureMismatch,
+        Code::UnlinkedSharedItem,
+        Code::UnknownSharedItem,
+        Code::SharedItemRepeated,
     ];
 
     pub fn id(self) -> &'static str {
         self.info().id
+    }
+
+    /// Whether a level in planc.toml or a plan may change this code's
+    /// severity. Reading money and funds that do not balance are never
+    /// quieted: a total must not go wrong silently.
+    pub fn adjustable(self) -> bool {
+        !matches!(
+            self,
+            Code::UncleanAmount
+                | Code::NegativeAmount
+                | Code::TooManyDecimals
+                | Code::AmountOutOfRange
+                | Code::OverAllocated
+        )
     }
 
     pub fn from_id(id: &str) -> Option<Code> {
@@ -599,6 +622,54 @@ impl Code {
                  `review_interval` (monthly, quarterly, termly, six-monthly or yearly).",
                 "review_interval: quarterly\nprogress:\n  - { date: 2008-01-15, rag: green }   # as of 2008-06-30",
                 "progress:\n  - { date: 2008-06-01, rag: green }",
+            ),
+            Code::SharedFigureMismatch => (
+                "X001",
+                "shared-figure-mismatch",
+                Error,
+                "plans give a shared item different figures",
+                "An item several plans carry (a countywide project) is one item with one \
+                 figure. When a plan's cost for it differs from the figure in planc.toml's \
+                 `[[shared]]` register, or from another plan's, one of them is wrong, and a \
+                 roll-up cannot know which to count. Correct the plan, or the register.",
+                "# planc.toml\n[[shared]]\nid = \"cohesion\"\ntitle = \"Community cohesion\"\namount = 5000\n# a plan\n- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 6000 }",
+                "- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 5000 }",
+            ),
+            Code::UnlinkedSharedItem => (
+                "X002",
+                "unlinked-shared-item",
+                Warning,
+                "countywide items in two plans look like one project but are not linked",
+                "Every cluster plan of a county may carry the same countywide projects, each \
+                 clerk wording the titles a little differently. Items with the same amount \
+                 and close titles in different plans are probably one project: without a \
+                 shared id a roll-up counts it once per plan. Give both the same `shared` \
+                 id (declared in planc.toml's `[[shared]]` register) so that it is counted \
+                 once; if they are different projects, word their titles apart. Items \
+                 within one plan are never merged.",
+                "# plan a\n- { id: \"16.1\", title: Community cohesion strategy, cost: 5000 }\n# plan b\n- { id: C1, title: Support the community cohesion strategy, cost: 5000 }",
+                "# plan a\n- { id: \"16.1\", title: Community cohesion strategy, cost: 5000, shared: cohesion }\n# plan b\n- { id: C1, title: Support the community cohesion strategy, cost: 5000, shared: cohesion }",
+            ),
+            Code::UnknownSharedItem => (
+                "X003",
+                "unknown-shared-item",
+                Error,
+                "an activity cites a shared item the register does not declare",
+                "When planc.toml declares a `[[shared]]` register, every `shared` id a plan \
+                 cites must be declared in it, so that a typo cannot split one item in two.",
+                "- { id: \"16.1\", title: Cohesion, shared: cohesoin, cost: 5000 }",
+                "- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 5000 }",
+            ),
+            Code::SharedItemRepeated => (
+                "X004",
+                "shared-item-repeated",
+                Error,
+                "one plan cites the same shared item twice",
+                "A shared id names one item. Two activities of one plan citing it would be \
+                 counted as one in a roll-up and twice in the plan's own total; one of them \
+                 names the wrong item.",
+                "- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 5000 }\n- { id: \"16.2\", title: Cohesion network, shared: cohesion, cost: 5000 }",
+                "- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 5000 }\n- { id: \"16.2\", title: Cohesion network, cost: 5000 }",
             ),
         };
         CodeInfo {

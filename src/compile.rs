@@ -11,7 +11,7 @@ use crate::check::{self, Context};
 use crate::codes::Code;
 use crate::config::{Config, FrameworkMode};
 use crate::decode::{self, Decoder};
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figures::{self, PlanFigures};
 use crate::framework::Framework;
 use crate::load::{self, FoundPlan, LoadError, PlanFiles};
@@ -131,6 +131,7 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         diags.extend(plan_diags);
         plans.extend(compiled);
     }
+    check::shared::check(&plans, &config.shared, &mut diags);
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
@@ -154,7 +155,7 @@ fn compile_plan(
     let fragments = plan_files
         .files
         .iter()
-        .map(|(file, node)| (*file, Decoder { diags }.file(node, *file)))
+        .map(|(file, node)| (*file, Decoder::new(diags).file(node, *file)))
         .collect();
     let mut plan = decode::assemble(&plan_files.path, fragments, diags)?;
     if plan.currency.is_none() {
@@ -163,7 +164,6 @@ fn compile_plan(
     if plan_files.incomplete {
         return None;
     }
-    let totals_trusted = diags.count(Severity::Error) == 0;
     let index = Index::build(&plan, diags);
     resolve::check_references(&plan, &index, diags);
     let figures = figures::compute(&plan, &index, framework);
@@ -174,7 +174,7 @@ fn compile_plan(
         framework,
         as_of,
     };
-    check::run(&cx, totals_trusted, diags);
+    check::run(&cx, diags);
     Some(CompiledPlan { plan, figures })
 }
 

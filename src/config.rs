@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Id, Level};
+use crate::model::{Id, Level, SharedItem};
 
 pub const FILE_NAME: &str = "planc.toml";
 
@@ -25,6 +25,8 @@ pub struct Config {
     pub currency: String,
     pub max_file_bytes: u64,
     pub checks: Vec<(Id, Level)>,
+    /// The register of items several plans share (`[[shared]]`).
+    pub shared: Vec<SharedItem>,
 }
 
 impl Config {
@@ -37,6 +39,7 @@ impl Config {
             currency: "GBP".into(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             checks: Vec::new(),
+            shared: Vec::new(),
         }
     }
 }

@@ -20,10 +20,55 @@ pub struct Fragment {
     pub partners: Vec<Partner>,
     pub sections: Vec<Section>,
     pub priorities: Vec<Priority>,
+    /// Items carrying money that could not be decoded.
+    pub lost: Vec<Span>,
 }
 
 pub struct Decoder<'d> {
-    pub diags: &'d mut Diagnostics,
+    diags: &'d mut Diagnostics,
+    /// How many amounts could not be read so far. An item whose decoding
+    /// raises the count holds money that is unknown.
+    money_errors: usize,
+    lost: Vec<Span>,
+}
+
+/// Keys whose values are money, or lists and tables of money.
+const MONEY_KEYS: &[&str] = &[
+    "cost",
+    "amount",
+    "lines",
+    "sources",
+    "phasing",
+    "stated_total",
+    "stated",
+    "funds",
+    "allocated",
+    "unallocated",
+    "countywide",
+];
+
+/// Whether a node holds any money: a money key at any depth.
+fn carries_money(node: &Node) -> bool {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .any(|e| MONEY_KEYS.contains(&e.key.as_str()) || carries_money(&e.value)),
+        Value::Seq(items) => items.iter().any(carries_money),
+        _ => false,
+    }
+}
+
+/// Whether an unknown field may be money: a number or an amount as text,
+/// or a near miss of a money key (`cots`, `amout`).
+fn may_be_money(key: &str, value: &Node, known: &[&str]) -> bool {
+    let near_money =
+        suggest::nearest(key, known.iter().copied()).is_some_and(|near| MONEY_KEYS.contains(&near));
+    let looks_like_money = match &value.value {
+        Value::Number(_) => true,
+        Value::Str(s) => s.contains('£') || money::parse(s).is_ok(),
+        _ => carries_money(value),
+    };
+    near_money || looks_like_money
 }
 
 /// A mapping whose keys have been checked against the known field names.
@@ -108,6 +153,7 @@ pub const ACTIVITY_FIELDS: &[&str] = &[
     "national_indicators",
     "actions",
     "progress",
+    "shared",
 ];
 pub const COST_FIELDS: &[&str] = &[
     "amount",
@@ -125,7 +171,15 @@ pub const COST_FIELDS: &[&str] = &[
 ];
 pub const PROGRESS_FIELDS: &[&str] = &["date", "rag", "status", "text", "mitigation", "completed"];
 
-impl Decoder<'_> {
+impl<'d> Decoder<'d> {
+    pub fn new(diags: &'d mut Diagnostics) -> Self {
+        Decoder {
+            diags,
+            money_errors: 0,
+            lost: Vec::new(),
+        }
+    }
+
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diags.push(diagnostic);
     }
@@ -163,6 +217,15 @@ impl Decoder<'_> {
                 entry.key_span,
                 format!("unknown field `{}` in {what}", entry.key),
             );
+            if may_be_money(&entry.key, &entry.value, known) {
+                // Money under a field planc does not know is money left out
+                // of every total: never quieted by a level.
+                self.money_errors += 1;
+                diagnostic = diagnostic.locked().with_secondary(
+                    entry.value.span,
+                    "this may be money, so the totals it belongs to are unknown",
+                );
+            }
             diagnostic = match suggest::nearest(&entry.key, known.iter().copied()) {
                 Some(near) => diagnostic
                     .label(format!("did you mean `{near}`?"))
@@ -333,10 +396,12 @@ impl Decoder<'_> {
         let text = match &node.value {
             Value::Number(s) | Value::Str(s) => s,
             _ => {
+                self.money_errors += 1;
                 self.wrong_type(node, key, "an amount such as `1020` or `\"£4,462.20\"`");
                 return None;
             }
         };
+        self.money_errors += usize::from(money::parse(text).is_err());
         let span = node.span;
         let diagnostic = match money::parse(text) {
             Ok(value) => return Some(Located::new(value, span)),
@@ -383,6 +448,15 @@ impl Decoder<'_> {
             )
             .label("over £100,000,000,000")
             .help("check the number of digits"),
+            Err(MoneyError::NotDecimal { form }) => Diagnostic::new(
+                Code::UncleanAmount,
+                span,
+                format!("`{text}` is {form}, not an amount of money"),
+            )
+            .label(form)
+            .help(format!(
+                "write the amount in pounds and pence as decimal digits, e.g. `{key}: 1020`"
+            )),
         };
         self.error(diagnostic);
         None
@@ -437,10 +511,22 @@ impl Decoder<'_> {
                 "currency",
                 "max_file_bytes",
                 "checks",
+                "shared",
             ],
         ) else {
             return;
         };
+        config.shared = self.list(&f, "shared", |d, n| {
+            let item = d.fields(n, "a shared item", &["id", "title", "amount", "note"])?;
+            let id = d.req_string(&item, "id", "community-cohesion");
+            let title = d.req_string(&item, "title", "Community cohesion strategy");
+            Some(SharedItem {
+                amount: d.money_field(&item, "amount"),
+                note: d.text(&item, "note"),
+                id: id?,
+                title: title?.value,
+            })
+        });
         let base = config.root.clone();
         config.plans = self
             .ids(&f, "plans")
@@ -516,7 +602,15 @@ impl Decoder<'_> {
         fragment.partners = self.list(&f, "partners", Self::partner);
         fragment.sections = self.list(&f, "sections", Self::section);
         fragment.priorities = self.list(&f, "priorities", Self::priority);
+        fragment.lost = std::mem::take(&mut self.lost);
         fragment
+    }
+
+    /// Notes an item that could not be decoded if it carried money.
+    fn lose(&mut self, node: &Node) {
+        if carries_money(node) {
+            self.lost.push(node.span);
+        }
     }
 
     fn plan(&mut self, node: &Node, file: FileId) -> Option<Plan> {
@@ -616,6 +710,7 @@ impl Decoder<'_> {
             sections: Vec::new(),
             header_span: node.span,
             files: vec![file],
+            lost: Vec::new(),
         };
         Some(plan)
     }
@@ -628,6 +723,27 @@ impl Decoder<'_> {
         };
         let mut out = Vec::new();
         for entry in entries {
+            if let Some(code) = Code::from_id(&entry.key)
+                && !code.adjustable()
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        entry.key_span,
+                        format!("the level of {} cannot be changed", code.id()),
+                    )
+                    .severity(crate::diagnostic::Severity::Warning)
+                    .label("this setting is ignored")
+                    .help(format!(
+                        "remove this line: {} ({}) is always an error, because a figure \
+                         that cannot be read or funds that do not balance must never pass \
+                         unnoticed",
+                        code.id(),
+                        code.info().summary
+                    )),
+                );
+                continue;
+            }
             if Code::from_id(&entry.key).is_none() {
                 let ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
                 self.error(
@@ -688,16 +804,26 @@ impl Decoder<'_> {
     }
 
     fn source(&mut self, node: &Node) -> Option<Source> {
-        let f = self.fields(node, "a funding source", SOURCE_FIELDS)?;
+        let before = self.money_errors;
+        let Some(f) = self.fields(node, "a funding source", SOURCE_FIELDS) else {
+            self.lose(node);
+            return None;
+        };
         let id = self.req_string(&f, "id", "sure-start");
         let name = self.req_string(&f, "name", "Sure Start Grant");
+        let amount = self.money_field(&f, "amount");
+        let (Some(id), Some(name)) = (id, name) else {
+            self.lose(node);
+            return None;
+        };
         Some(Source {
-            amount: self.money_field(&f, "amount"),
+            amount,
             start: self.date(&f, "start"),
             restricted_to: self.ids(&f, "restricted_to"),
             note: self.text(&f, "note"),
-            id: id?,
-            name: name?.value,
+            unreadable: self.money_errors > before,
+            id,
+            name: name.value,
         })
     }
 
@@ -712,6 +838,14 @@ impl Decoder<'_> {
     }
 
     fn section(&mut self, node: &Node) -> Option<Section> {
+        let section = self.section_fields(node);
+        if section.is_none() {
+            self.lose(node);
+        }
+        section
+    }
+
+    fn section_fields(&mut self, node: &Node) -> Option<Section> {
         let f = self.fields(node, "a section", SECTION_FIELDS)?;
         let id = self.req_string(&f, "id", "action-plan");
         let title = self.req_string(&f, "title", "Action plan");
@@ -736,6 +870,14 @@ impl Decoder<'_> {
     }
 
     fn priority(&mut self, node: &Node) -> Option<Priority> {
+        let priority = self.priority_fields(node);
+        if priority.is_none() {
+            self.lose(node);
+        }
+        priority
+    }
+
+    fn priority_fields(&mut self, node: &Node) -> Option<Priority> {
         let f = self.fields(node, "a priority", PRIORITY_FIELDS)?;
         let id = self.req_string(&f, "id", "safety");
         let title = self.req_string(&f, "title", "Safety");
@@ -807,11 +949,35 @@ impl Decoder<'_> {
     }
 
     fn activity(&mut self, node: &Node) -> Option<Activity> {
+        let activity = self.activity_fields(node);
+        if activity.is_none() {
+            self.lose(node);
+        }
+        activity
+    }
+
+    fn activity_fields(&mut self, node: &Node) -> Option<Activity> {
+        let before = self.money_errors;
         let f = self.fields(node, "an activity", ACTIVITY_FIELDS)?;
         let id = self.req_string(&f, "id", "\"1.1\"");
         let title = self.req_string(&f, "title", "Community facilities");
         let outcomes = self.list(&f, "outcomes", Self::outcome_code);
-        let cost = f.get("cost").and_then(|c| self.cost(c));
+        let mut cost = f.get("cost").map(|c| {
+            match self.cost(c) {
+                Some(cost) => cost,
+                None => {
+                    // A cost written but not understood is money unknown,
+                    // whatever the reason.
+                    self.money_errors += 1;
+                    Cost::unreadable(c.span)
+                }
+            }
+        });
+        if self.money_errors > before {
+            let span = f.get("cost").map_or(node.span, |c| c.span);
+            let cost = cost.get_or_insert_with(|| Cost::unreadable(span));
+            cost.kind = CostKind::Unreadable;
+        }
         let partners = match f.get("partners") {
             None => Vec::new(),
             Some(
@@ -858,6 +1024,7 @@ impl Decoder<'_> {
             national_indicators: self.ids(&f, "national_indicators"),
             actions,
             progress,
+            shared: self.string(&f, "shared"),
             span: node.span,
             id: id?,
             title: title?.value,
@@ -1126,7 +1293,9 @@ pub fn assemble(
     let mut loose_priorities = Vec::new();
     let mut rest = Vec::new();
     let first_file = fragments.first().map(|(f, _)| *f);
+    let mut lost = Vec::new();
     for (file, fragment) in fragments {
+        lost.extend(fragment.lost);
         if let Some((header, span)) = fragment.header {
             match &plan {
                 Some(existing) => diags.push(
@@ -1236,10 +1405,15 @@ pub fn assemble(
                 None
             }
         };
-        if let Some(index) = index {
-            plan.sections[index].priorities.push(priority);
+        match index {
+            Some(index) => plan.sections[index].priorities.push(priority),
+            None if priority.activities.iter().any(|a| a.cost.is_some()) => {
+                lost.push(priority.span)
+            }
+            None => {}
         }
     }
+    plan.lost = lost;
     Some(plan)
 }
 
@@ -1253,7 +1427,7 @@ mod tests {
         let source = SourceFile::new("t.yaml".into(), text.to_string());
         let root = yaml::parse(FileId(0), &source).expect("valid YAML");
         let mut diags = Diagnostics::default();
-        let fragment = Decoder { diags: &mut diags }.file(&root, FileId(0));
+        let fragment = Decoder::new(&mut diags).file(&root, FileId(0));
         (fragment, diags.into_sorted())
     }
 

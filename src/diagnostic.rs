@@ -47,6 +47,9 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Levels set in planc.toml or a plan cannot change or quiet it: money
+    /// that cannot be read, funds that do not balance.
+    pub locked: bool,
 }
 
 impl Diagnostic {
@@ -59,7 +62,13 @@ impl Diagnostic {
             primary: Label::new(span, ""),
             secondary: Vec::new(),
             help: None,
+            locked: !code.adjustable(),
         }
+    }
+
+    pub fn locked(mut self) -> Self {
+        self.locked = true;
+        self
     }
 
     pub fn label(mut self, text: impl Into<String>) -> Self {

@@ -10,10 +10,11 @@ use std::process::Command;
 use jiff::civil::Date;
 
 use crate::compile::{self, Compilation, CompiledPlan};
-use crate::figures::PlanFigures;
+use crate::figures::{PlanFigures, Sum};
 use crate::load::is_plan_file;
 use crate::model::{CostKind, Plan, Rag};
 use crate::money::{Money, format_gbp};
+use crate::render::view::total_text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
@@ -107,6 +108,10 @@ fn opt(value: Option<Money>) -> String {
     value.map_or_else(|| "–".to_string(), format_gbp)
 }
 
+fn sum(value: Option<&Sum>) -> String {
+    value.map_or_else(|| "–".to_string(), total_text)
+}
+
 fn change(before: Option<Money>, after: Option<Money>) -> String {
     match (before, after) {
         (Some(b), Some(a)) if a != b => {
@@ -133,6 +138,7 @@ fn activity_facts(plan: &Plan) -> BTreeMap<String, (String, String, String, Stri
             Some(CostKind::NotApplicable) => "N/A".into(),
             Some(CostKind::See(id)) => format!("see {}", id.value),
             Some(CostKind::Met { by, .. }) => format!("met by {by}"),
+            Some(CostKind::Unreadable) => "cannot be read".into(),
             None => "–".into(),
         };
         let timescale = a.timescale.as_ref().map_or_else(String::new, |t| {
@@ -252,9 +258,12 @@ pub fn diff(
                         label.to_string(),
                         opt(sb.and_then(|s| s.available)),
                         opt(sa.and_then(|s| s.available)),
-                        opt(sb.map(|s| s.allocated)),
-                        opt(sa.map(|s| s.allocated)),
-                        change(sb.map(|s| s.allocated), sa.map(|s| s.allocated)),
+                        sum(sb.map(|s| &s.allocated)),
+                        sum(sa.map(|s| &s.allocated)),
+                        change(
+                            sb.and_then(|s| s.allocated.value()),
+                            sa.and_then(|s| s.allocated.value()),
+                        ),
                     ]);
                 }
                 let mut sections = Vec::new();
@@ -270,9 +279,12 @@ pub fn diff(
                     let sa = a.figures.sections.iter().find(|s| s.id == section);
                     sections.push(vec![
                         sa.or(sb).map_or(section, |s| s.title.as_str()).to_string(),
-                        opt(sb.map(|s| s.total)),
-                        opt(sa.map(|s| s.total)),
-                        change(sb.map(|s| s.total), sa.map(|s| s.total)),
+                        sum(sb.map(|s| &s.total)),
+                        sum(sa.map(|s| &s.total)),
+                        change(
+                            sb.and_then(|s| s.total.value()),
+                            sa.and_then(|s| s.total.value()),
+                        ),
                     ]);
                 }
                 let (fb, fa) = (activity_facts(b.plan), activity_facts(a.plan));
@@ -324,11 +336,11 @@ pub fn diff(
                     out.push('\n');
                     continue;
                 }
-                let total_change = change(Some(b.figures.allocated), Some(a.figures.allocated));
+                let total_change = change(b.figures.allocated.value(), a.figures.allocated.value());
                 out.push_str(&heading(format!(
                     "Plan {id} ({name}): allocated {} → {}{}",
-                    format_gbp(b.figures.allocated),
-                    format_gbp(a.figures.allocated),
+                    total_text(&b.figures.allocated),
+                    total_text(&a.figures.allocated),
                     if total_change.is_empty() {
                         String::new()
                     } else {

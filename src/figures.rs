@@ -2,21 +2,95 @@
 //! section, priority and ECM outcome, TBC costs and the outcome matrix.
 //! Checks and reports read these; nothing else adds money up.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::framework::Framework;
-use crate::model::{CostKind, Plan, Scope};
+use crate::model::{CostKind, Plan, PlanKind, Scope};
 use crate::money::Money;
 use crate::resolve::{self, Index};
 use crate::source::Span;
+
+/// One part of a total: an activity's amount, or its share of a source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Part {
+    /// Index into `PlanFigures::activities`.
+    pub activity: usize,
+    /// `None` when the amount was written but could not be read.
+    pub amount: Option<Money>,
+}
+
+/// A computed total and the parts that make it up, so that every figure can
+/// be traced to the lines of the plan files it comes from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sum {
+    pub parts: Vec<Part>,
+    /// Items carrying money that could not be decoded at all.
+    pub lost: usize,
+}
+
+impl Sum {
+    fn add(&mut self, activity: usize, amount: Option<Money>) {
+        self.parts.push(Part { activity, amount });
+    }
+
+    /// The sum of the parts that could be read.
+    pub fn known(&self) -> Money {
+        self.parts.iter().filter_map(|p| p.amount).sum()
+    }
+
+    /// How many parts could not be read.
+    pub fn unreadable(&self) -> usize {
+        self.parts.iter().filter(|p| p.amount.is_none()).count() + self.lost
+    }
+
+    /// The total, when every part of it is known.
+    pub fn value(&self) -> Option<Money> {
+        (self.unreadable() == 0).then(|| self.known())
+    }
+}
+
+/// What the funding sources say they hold: a total only when every source
+/// states a readable amount.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Availability {
+    /// The sum of the amounts that are stated and readable.
+    pub stated: Money,
+    /// Sources that state a readable amount.
+    pub sources_stated: usize,
+    pub sources: usize,
+    /// Sources whose amount could not be read.
+    pub unreadable: usize,
+}
+
+impl Availability {
+    /// The money available, when every source states it.
+    pub fn known(&self) -> Option<Money> {
+        (self.sources > 0 && self.sources_stated == self.sources).then_some(self.stated)
+    }
+
+    /// Some sources state an amount, not all.
+    pub fn partial(&self) -> bool {
+        self.sources_stated > 0 && self.sources_stated < self.sources
+    }
+
+    fn merge(&mut self, other: &Availability) {
+        self.stated += other.stated;
+        self.sources_stated += other.sources_stated;
+        self.sources += other.sources;
+        self.unreadable += other.unreadable;
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceFigures {
     pub id: String,
     pub name: String,
+    /// The amount the source holds, when stated and readable.
     pub available: Option<Money>,
-    pub allocated: Money,
-    /// Available less allocated, when the source states its amount.
+    /// The source's amount was written but could not be read.
+    pub unreadable: bool,
+    pub allocated: Sum,
+    /// Available less allocated, when both are known.
     pub unallocated: Option<Money>,
     pub span: Span,
 }
@@ -26,7 +100,7 @@ pub struct PriorityFigures {
     pub id: String,
     pub title: String,
     pub outcome: Option<u8>,
-    pub total: Money,
+    pub total: Sum,
     pub tbc: usize,
 }
 
@@ -35,7 +109,7 @@ pub struct SectionFigures {
     pub id: String,
     pub title: String,
     pub scope: Scope,
-    pub total: Money,
+    pub total: Sum,
     pub tbc: usize,
     pub priorities: Vec<PriorityFigures>,
 }
@@ -45,8 +119,8 @@ pub struct OutcomeFigures {
     pub number: u8,
     pub title: String,
     /// The plan's own money spent in priorities under this outcome.
-    pub local: Money,
-    pub countywide: Money,
+    pub local: Sum,
+    pub countywide: Sum,
     /// Activities serving the outcome, as their area's or through a
     /// cross-reference.
     pub activities: usize,
@@ -71,30 +145,48 @@ pub struct ActivityFigures {
     pub scope: Scope,
     /// The amount, for costs that are amounts.
     pub amount: Option<Money>,
+    /// An amount was written but could not be read.
+    pub unreadable: bool,
     /// What each source pays, in order.
     pub shares: Vec<(String, Money)>,
     pub tbc: bool,
+    /// The ECM outcome number of the activity's priority area.
+    pub area: Option<u8>,
     /// Outcome numbers 1-5 and how the activity serves each.
     pub cells: Vec<Cell>,
+    /// The id of the item several plans share, if the plan gives one.
+    pub shared: Option<String>,
     pub span: Span,
+}
+
+impl ActivityFigures {
+    /// The activity's part of a total: its amount, unknown when unreadable,
+    /// nothing when it has no amount (TBC, N/A, met elsewhere).
+    fn part(&self) -> Option<Option<Money>> {
+        if self.unreadable {
+            Some(None)
+        } else {
+            self.amount.map(Some)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanFigures {
     pub sources: Vec<SourceFigures>,
-    /// The plan's own costs that name no source.
-    pub unsourced: Money,
+    /// The plan's own costs, or parts of them, that name no source.
+    pub unsourced: Sum,
     /// The plan's own money allocated: every local amount.
-    pub allocated: Money,
+    pub allocated: Sum,
     /// Countywide figures, kept out of `allocated`.
-    pub countywide: Money,
-    /// Every amount in the plan, its own and countywide: the sum of its
-    /// activities' costs.
-    pub all_costs: Money,
-    /// Sum of the sources' stated amounts, if any states one.
-    pub available: Option<Money>,
-    /// Sum of the sources' unallocated amounts, where they state one.
+    pub countywide: Sum,
+    pub availability: Availability,
+    /// The plan's unallocated money: the sources' unallocated amounts
+    /// added up, when every source states its amount.
     pub unallocated: Option<Money>,
+    /// The unallocated amounts of the sources that state one, added up;
+    /// `None` if one of them is unknown.
+    pub unallocated_stated: Option<Money>,
     pub sections: Vec<SectionFigures>,
     pub outcomes: Vec<OutcomeFigures>,
     pub activities: Vec<ActivityFigures>,
@@ -107,6 +199,11 @@ impl PlanFigures {
             .filter(|a| a.tbc)
             .map(|a| a.id.as_str())
             .collect()
+    }
+
+    /// The money available, when every source states it.
+    pub fn available(&self) -> Option<Money> {
+        self.availability.known()
     }
 }
 
@@ -126,10 +223,77 @@ pub fn served_outcomes(activity: &crate::model::Activity, framework: &Framework)
     from_codes.chain(from_serves).collect()
 }
 
-/// The sum of the amounts that are stated, or `None` when none is.
-fn sum_known(values: Vec<Option<Money>>) -> Option<Money> {
-    let known: Vec<Money> = values.into_iter().flatten().collect();
-    (!known.is_empty()).then(|| known.into_iter().sum())
+fn activity_figures(
+    plan: &Plan,
+    section: &crate::model::Section,
+    priority: &crate::model::Priority,
+    activity: &crate::model::Activity,
+    area: Option<u8>,
+    framework: &Framework,
+) -> ActivityFigures {
+    let mut figures = ActivityFigures {
+        id: activity.id.value.clone(),
+        title: activity.title.clone(),
+        section: section.id.value.clone(),
+        priority: priority.id.value.clone(),
+        scope: section.scope,
+        amount: None,
+        unreadable: false,
+        shares: Vec::new(),
+        tbc: false,
+        area,
+        cells: Vec::new(),
+        shared: activity.shared.as_ref().map(|s| s.value.clone()),
+        span: activity.id.span,
+    };
+    if let Some(cost) = &activity.cost {
+        match &cost.kind {
+            CostKind::Amount(amount) => {
+                figures.amount = Some(amount.value);
+                figures.shares = if cost.shares.is_empty() {
+                    resolve::effective_source(plan, section, priority, cost)
+                        .map(|s| vec![(s.value.clone(), amount.value)])
+                        .unwrap_or_default()
+                } else {
+                    cost.shares
+                        .iter()
+                        .map(|s| (s.source.value.clone(), s.amount.value))
+                        .collect()
+                };
+            }
+            CostKind::Unreadable => {
+                figures.unreadable = true;
+                // Which sources it draws on is still known; how much is not.
+                figures.shares = if cost.shares.is_empty() {
+                    resolve::effective_source(plan, section, priority, cost)
+                        .map(|s| vec![(s.value.clone(), Money::ZERO)])
+                        .unwrap_or_default()
+                } else {
+                    cost.shares
+                        .iter()
+                        .map(|s| (s.source.value.clone(), Money::ZERO))
+                        .collect()
+                };
+            }
+            CostKind::Tbc => figures.tbc = true,
+            CostKind::NotApplicable | CostKind::See(_) | CostKind::Met { .. } => {}
+        }
+    }
+    let served = served_outcomes(activity, framework);
+    figures.cells = framework
+        .outcomes
+        .iter()
+        .map(|o| {
+            if area == Some(o.number) {
+                Cell::Primary
+            } else if served.contains(&o.number) {
+                Cell::Also
+            } else {
+                Cell::None
+            }
+        })
+        .collect();
+    figures
 }
 
 pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures {
@@ -139,38 +303,41 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         .map(|s| SourceFigures {
             id: s.id.value.clone(),
             name: s.name.clone(),
-            available: s.amount.as_ref().map(|a| a.value),
-            allocated: Money::ZERO,
+            available: s.amount.as_ref().filter(|_| !s.unreadable).map(|a| a.value),
+            unreadable: s.unreadable,
+            allocated: Sum::default(),
             unallocated: None,
             span: s.id.span,
         })
         .collect();
-    let mut unsourced = Money::ZERO;
+    let mut unsourced = Sum::default();
     let mut outcomes: Vec<OutcomeFigures> = framework
         .outcomes
         .iter()
         .map(|o| OutcomeFigures {
             number: o.number,
             title: o.title.clone(),
-            local: Money::ZERO,
-            countywide: Money::ZERO,
+            local: Sum::default(),
+            countywide: Sum::default(),
             activities: 0,
         })
         .collect();
+    let mut allocated = Sum::default();
+    let mut countywide = Sum::default();
     let mut sections = Vec::new();
-    let mut activities = Vec::new();
+    let mut activities: Vec<ActivityFigures> = Vec::new();
 
     for section in &plan.sections {
         let mut section_figures = SectionFigures {
             id: section.id.value.clone(),
             title: section.title.clone(),
             scope: section.scope,
-            total: Money::ZERO,
+            total: Sum::default(),
             tbc: 0,
             priorities: Vec::new(),
         };
         for priority in &section.priorities {
-            let area_outcome = priority
+            let area = priority
                 .outcome
                 .as_ref()
                 .or(section.outcome.as_ref())
@@ -179,99 +346,90 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
             let mut priority_figures = PriorityFigures {
                 id: priority.id.value.clone(),
                 title: priority.title.clone(),
-                outcome: area_outcome,
-                total: Money::ZERO,
+                outcome: area,
+                total: Sum::default(),
                 tbc: 0,
             };
             for activity in &priority.activities {
-                let mut figures = ActivityFigures {
-                    id: activity.id.value.clone(),
-                    title: activity.title.clone(),
-                    section: section.id.value.clone(),
-                    priority: priority.id.value.clone(),
-                    scope: section.scope,
-                    amount: None,
-                    shares: Vec::new(),
-                    tbc: false,
-                    cells: Vec::new(),
-                    span: activity.id.span,
-                };
-                if let Some(cost) = &activity.cost {
-                    match &cost.kind {
-                        CostKind::Amount(amount) => {
-                            figures.amount = Some(amount.value);
-                            figures.shares = if cost.shares.is_empty() {
-                                resolve::effective_source(plan, section, priority, cost)
-                                    .map(|s| vec![(s.value.clone(), amount.value)])
-                                    .unwrap_or_default()
-                            } else {
-                                cost.shares
-                                    .iter()
-                                    .map(|s| (s.source.value.clone(), s.amount.value))
-                                    .collect()
-                            };
-                        }
-                        CostKind::Tbc => figures.tbc = true,
-                        CostKind::NotApplicable | CostKind::See(_) | CostKind::Met { .. } => {}
-                    }
-                }
-                let amount = figures.amount.unwrap_or(Money::ZERO);
-                priority_figures.total += amount;
+                let i = activities.len();
+                let figures = activity_figures(plan, section, priority, activity, area, framework);
                 priority_figures.tbc += usize::from(figures.tbc);
-                if section.scope == Scope::Local {
-                    let mut drawn = Money::ZERO;
-                    for (source, share) in &figures.shares {
-                        if let Some(&i) = index.sources.get(source) {
-                            sources[i].allocated += *share;
-                            drawn += *share;
+                if let Some(part) = figures.part() {
+                    priority_figures.total.add(i, part);
+                    match section.scope {
+                        Scope::Local => {
+                            allocated.add(i, part);
+                            let mut drawn = Money::ZERO;
+                            let mut drawn_named = false;
+                            for (source, share) in &figures.shares {
+                                if let Some(&s) = index.sources.get(source) {
+                                    sources[s].allocated.add(i, part.map(|_| *share));
+                                    drawn += *share;
+                                    drawn_named = true;
+                                }
+                            }
+                            match part {
+                                Some(amount) if amount != drawn => {
+                                    unsourced.add(i, Some(amount - drawn))
+                                }
+                                None if !drawn_named => unsourced.add(i, None),
+                                _ => {}
+                            }
                         }
+                        Scope::Countywide => countywide.add(i, part),
                     }
-                    unsourced += amount - drawn;
                 }
-                let served = served_outcomes(activity, framework);
-                for outcome in &mut outcomes {
-                    let cell = if area_outcome == Some(outcome.number) {
-                        Cell::Primary
-                    } else if served.contains(&outcome.number) {
-                        Cell::Also
-                    } else {
-                        Cell::None
-                    };
-                    if cell != Cell::None {
+                for (outcome, cell) in outcomes.iter_mut().zip(&figures.cells) {
+                    if *cell != Cell::None {
                         outcome.activities += 1;
                     }
-                    if cell == Cell::Primary {
+                    if let (Cell::Primary, Some(part)) = (cell, figures.part()) {
                         match section.scope {
-                            Scope::Local => outcome.local += amount,
-                            Scope::Countywide => outcome.countywide += amount,
+                            Scope::Local => outcome.local.add(i, part),
+                            Scope::Countywide => outcome.countywide.add(i, part),
                         }
                     }
-                    figures.cells.push(cell);
                 }
                 activities.push(figures);
             }
-            section_figures.total += priority_figures.total;
             section_figures.tbc += priority_figures.tbc;
+            section_figures
+                .total
+                .parts
+                .extend(&priority_figures.total.parts);
             section_figures.priorities.push(priority_figures);
         }
         sections.push(section_figures);
     }
     for source in &mut sources {
-        source.unallocated = source.available.map(|a| a - source.allocated);
+        source.unallocated = source
+            .available
+            .zip(source.allocated.value())
+            .map(|(a, b)| a - b);
     }
-    let total = |scope| {
-        sections
-            .iter()
-            .filter(|s| s.scope == scope)
-            .map(|s| s.total)
-            .sum::<Money>()
+    // Money lost in decoding belongs to some total of the plan: which one
+    // is unknown, so the plan's own totals are.
+    allocated.lost = plan.lost.len();
+    countywide.lost = plan.lost.len();
+    let availability = Availability {
+        stated: sources.iter().filter_map(|s| s.available).sum(),
+        sources_stated: sources.iter().filter(|s| s.available.is_some()).count(),
+        sources: sources.len(),
+        unreadable: sources.iter().filter(|s| s.unreadable).count(),
+    };
+    let stated: Vec<&SourceFigures> = sources.iter().filter(|s| s.available.is_some()).collect();
+    let unallocated_stated = if stated.is_empty() {
+        None
+    } else {
+        stated.iter().map(|s| s.unallocated).sum::<Option<Money>>()
     };
     PlanFigures {
-        all_costs: total(Scope::Local) + total(Scope::Countywide),
-        available: sum_known(sources.iter().map(|s| s.available).collect()),
-        unallocated: sum_known(sources.iter().map(|s| s.unallocated).collect()),
-        allocated: total(Scope::Local),
-        countywide: total(Scope::Countywide),
+        unallocated: unallocated_stated
+            .filter(|_| availability.known().is_some() && plan.lost.is_empty()),
+        unallocated_stated,
+        availability,
+        allocated,
+        countywide,
         sources,
         unsourced,
         sections,
@@ -280,117 +438,310 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
     }
 }
 
+/// What a roll-up counts of one plan's own and countywide money: shared
+/// items already counted under an earlier plan are not counted again.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Counted {
+    pub allocated: Money,
+    pub allocated_unreadable: usize,
+    pub countywide: Money,
+    pub countywide_unreadable: usize,
+    /// The plan's own and countywide money of shared items counted under
+    /// an earlier plan, and so not again.
+    pub repeated_allocated: Money,
+    pub repeated_countywide: Money,
+}
+
+impl Counted {
+    fn merge(&mut self, other: &Counted) {
+        self.allocated += other.allocated;
+        self.allocated_unreadable += other.allocated_unreadable;
+        self.countywide += other.countywide;
+        self.countywide_unreadable += other.countywide_unreadable;
+        self.repeated_allocated += other.repeated_allocated;
+        self.repeated_countywide += other.repeated_countywide;
+    }
+}
+
+/// One plan in a roll-up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupPlan {
+    /// Index into the plans the roll-up was made of.
+    pub plan: usize,
+    pub authority: Option<String>,
+    pub counted: Counted,
+    /// Activities (by index) that are shared items counted under an
+    /// earlier plan, with that plan's id.
+    pub repeats: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RollupTotals {
+    pub plans: usize,
+    pub counted: Counted,
+    pub availability: Availability,
+    /// The plans' unallocated money added up, when every plan's is known.
+    pub unallocated: Option<Money>,
+    pub tbc: usize,
+}
+
+impl RollupTotals {
+    fn add_plan(&mut self, figures: &PlanFigures, counted: &Counted) {
+        self.unallocated = if self.plans == 0 {
+            figures.unallocated
+        } else {
+            self.unallocated
+                .zip(figures.unallocated)
+                .map(|(a, b)| a + b)
+        };
+        self.plans += 1;
+        self.counted.merge(counted);
+        self.availability.merge(&figures.availability);
+        self.tbc += figures.tbc_ids().len();
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorityTotals {
+    /// `None` for the plans that name no authority.
+    pub authority: Option<String>,
+    pub totals: RollupTotals,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupOutcome {
+    pub number: u8,
+    pub title: String,
+    pub allocated: Money,
+    pub unreadable: usize,
+    pub activities: usize,
+}
+
 /// A funding source across plans, grouped by name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollupSource {
     pub name: String,
     pub plans: usize,
-    pub available: Option<Money>,
+    pub availability: Availability,
     pub allocated: Money,
+    pub unreadable: usize,
 }
 
-/// A countywide item, listed once however many plans repeat it.
+/// Plans of one kind: cluster plans spend their allocations, county plans
+/// county budgets, and the two are never added together.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CountywideItem {
+pub struct RollupGroup {
+    pub kind: PlanKind,
+    pub plans: Vec<RollupPlan>,
+    /// Subtotals per local authority, when any plan names one.
+    pub authorities: Vec<AuthorityTotals>,
+    pub totals: RollupTotals,
+    pub outcomes: Vec<RollupOutcome>,
+    pub sources: Vec<RollupSource>,
+    /// The plans' own money that names no source, counted once.
+    pub unsourced: Money,
+}
+
+/// An item of a roll-up that is not a plan's own money: a countywide item,
+/// or any item several plans share by id. Listed once per id; items
+/// without an id once per plan and activity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupItem {
+    pub shared: Option<String>,
     pub title: String,
     pub amount: Option<Money>,
+    pub unreadable: bool,
+    pub scope: Scope,
+    pub kind: PlanKind,
+    /// The plans that carry it, by id.
     pub plans: Vec<String>,
 }
 
-/// The county roll-up: every plan's own money added up, countywide items
-/// once each.
+/// The roll-up of many plans: one group per kind of plan, and the items
+/// counted once across plans.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rollup {
-    pub allocated: Money,
-    /// Sum of the plans' available funds, where they state any.
-    pub available: Option<Money>,
-    /// Sum of the plans' unallocated funds, where they state any.
-    pub unallocated: Option<Money>,
-    /// Every activity cost of every plan, countywide ones included.
-    pub all_costs: Money,
-    pub countywide: Money,
-    pub tbc: usize,
-    pub outcomes: Vec<OutcomeFigures>,
-    pub sources: Vec<RollupSource>,
-    pub countywide_items: Vec<CountywideItem>,
+    pub groups: Vec<RollupGroup>,
+    pub items: Vec<RollupItem>,
 }
 
-pub fn rollup(plans: &[(&Plan, &PlanFigures)]) -> Rollup {
-    let mut outcomes: Vec<OutcomeFigures> = Vec::new();
-    let mut sources: Vec<RollupSource> = Vec::new();
-    let mut items: Vec<CountywideItem> = Vec::new();
-    let mut allocated = Money::ZERO;
-    let mut tbc = 0;
-    for (plan, figures) in plans {
-        allocated += figures.allocated;
-        tbc += figures.tbc_ids().len();
-        for outcome in &figures.outcomes {
-            match outcomes.iter_mut().find(|o| o.number == outcome.number) {
-                Some(total) => {
-                    total.local += outcome.local;
-                    total.activities += outcome.activities;
+pub fn rollup(plans: &[(&Plan, &PlanFigures)], framework: &Framework) -> Rollup {
+    let mut groups = Vec::new();
+    let mut items: Vec<RollupItem> = Vec::new();
+    for kind in [PlanKind::Cluster, PlanKind::County] {
+        let members: Vec<usize> = (0..plans.len())
+            .filter(|&i| plans[i].0.kind == kind)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let mut group = RollupGroup {
+            kind,
+            plans: Vec::new(),
+            authorities: Vec::new(),
+            totals: RollupTotals::default(),
+            outcomes: framework
+                .outcomes
+                .iter()
+                .map(|o| RollupOutcome {
+                    number: o.number,
+                    title: o.title.clone(),
+                    allocated: Money::ZERO,
+                    unreadable: 0,
+                    activities: 0,
+                })
+                .collect(),
+            sources: Vec::new(),
+            unsourced: Money::ZERO,
+        };
+        // Shared ids counted so far in this group, with the plan counting
+        // them and their place in `items`.
+        let mut counted_ids: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for i in members {
+            let (plan, figures) = plans[i];
+            let mut row = RollupPlan {
+                plan: i,
+                authority: plan.authority.clone(),
+                counted: Counted::default(),
+                repeats: Vec::new(),
+            };
+            for source in &figures.sources {
+                let key = crate::framework::normalise(&source.name);
+                let position = group
+                    .sources
+                    .iter()
+                    .position(|s| crate::framework::normalise(&s.name) == key);
+                let total = match position {
+                    Some(p) => &mut group.sources[p],
+                    None => {
+                        group.sources.push(RollupSource {
+                            name: source.name.clone(),
+                            plans: 0,
+                            availability: Availability::default(),
+                            allocated: Money::ZERO,
+                            unreadable: 0,
+                        });
+                        group.sources.last_mut().expect("just pushed")
+                    }
+                };
+                total.plans += 1;
+                total.availability.merge(&Availability {
+                    stated: source.available.unwrap_or(Money::ZERO),
+                    sources_stated: usize::from(source.available.is_some()),
+                    sources: 1,
+                    unreadable: usize::from(source.unreadable),
+                });
+            }
+            for (a, activity) in figures.activities.iter().enumerate() {
+                let Some(part) = activity.part() else {
+                    continue;
+                };
+                if let Some(id) = &activity.shared {
+                    if let Some((first, item)) = counted_ids.get(id) {
+                        let amount = part.unwrap_or(Money::ZERO);
+                        match activity.scope {
+                            Scope::Local => row.counted.repeated_allocated += amount,
+                            Scope::Countywide => row.counted.repeated_countywide += amount,
+                        }
+                        row.repeats.push((a, first.clone()));
+                        items[*item].plans.push(plan.id.value.clone());
+                        continue;
+                    }
+                    counted_ids.insert(id.clone(), (plan.id.value.clone(), items.len()));
                 }
-                None => outcomes.push(OutcomeFigures {
-                    countywide: Money::ZERO,
-                    ..outcome.clone()
-                }),
-            }
-        }
-        for source in &figures.sources {
-            let key = crate::framework::normalise(&source.name);
-            match sources
-                .iter_mut()
-                .find(|s| crate::framework::normalise(&s.name) == key)
-            {
-                Some(total) => {
-                    total.plans += 1;
-                    total.allocated += source.allocated;
-                    total.available = match (total.available, source.available) {
-                        (Some(a), Some(b)) => Some(a + b),
-                        (a, b) => a.or(b),
-                    };
+                if activity.shared.is_some() || activity.scope == Scope::Countywide {
+                    items.push(RollupItem {
+                        shared: activity.shared.clone(),
+                        title: activity.title.clone(),
+                        amount: activity.amount,
+                        unreadable: activity.unreadable,
+                        scope: activity.scope,
+                        kind,
+                        plans: vec![plan.id.value.clone()],
+                    });
                 }
-                None => sources.push(RollupSource {
-                    name: source.name.clone(),
-                    plans: 1,
-                    available: source.available,
-                    allocated: source.allocated,
-                }),
+                match activity.scope {
+                    Scope::Countywide => match part {
+                        Some(amount) => row.counted.countywide += amount,
+                        None => row.counted.countywide_unreadable += 1,
+                    },
+                    Scope::Local => {
+                        match part {
+                            Some(amount) => row.counted.allocated += amount,
+                            None => row.counted.allocated_unreadable += 1,
+                        }
+                        if let Some(o) = group
+                            .outcomes
+                            .iter_mut()
+                            .find(|o| Some(o.number) == activity.area)
+                        {
+                            match part {
+                                Some(amount) => o.allocated += amount,
+                                None => o.unreadable += 1,
+                            }
+                        }
+                        let mut drawn = Money::ZERO;
+                        for (source, share) in &activity.shares {
+                            let Some(name) = figures
+                                .sources
+                                .iter()
+                                .find(|s| &s.id == source)
+                                .map(|s| &s.name)
+                            else {
+                                continue;
+                            };
+                            let key = crate::framework::normalise(name);
+                            if let Some(total) = group
+                                .sources
+                                .iter_mut()
+                                .find(|s| crate::framework::normalise(&s.name) == key)
+                            {
+                                match part {
+                                    Some(_) => total.allocated += *share,
+                                    None => total.unreadable += 1,
+                                }
+                                drawn += *share;
+                            }
+                        }
+                        if let Some(amount) = part {
+                            group.unsourced += amount - drawn;
+                        }
+                    }
+                }
+                for (o, cell) in group.outcomes.iter_mut().zip(&activity.cells) {
+                    o.activities += usize::from(*cell != Cell::None);
+                }
             }
-        }
-        for activity in figures
-            .activities
-            .iter()
-            .filter(|a| a.scope == Scope::Countywide)
-        {
-            let key = (
-                crate::framework::normalise(&activity.title),
-                activity.amount,
-            );
-            match items
+            // Money lost in decoding leaves the plan's totals unknown.
+            row.counted.allocated_unreadable += figures.allocated.lost;
+            row.counted.countywide_unreadable += figures.countywide.lost;
+            group.totals.add_plan(figures, &row.counted);
+            match group
+                .authorities
                 .iter_mut()
-                .find(|i| (crate::framework::normalise(&i.title), i.amount) == key)
+                .find(|t| t.authority == plan.authority)
             {
-                Some(item) => item.plans.push(plan.id.value.clone()),
-                None => items.push(CountywideItem {
-                    title: activity.title.clone(),
-                    amount: activity.amount,
-                    plans: vec![plan.id.value.clone()],
-                }),
+                Some(t) => t.totals.add_plan(figures, &row.counted),
+                None => {
+                    let mut totals = RollupTotals::default();
+                    totals.add_plan(figures, &row.counted);
+                    group.authorities.push(AuthorityTotals {
+                        authority: plan.authority.clone(),
+                        totals,
+                    });
+                }
             }
+            group.plans.push(row);
         }
+        group.authorities.sort_by(|a, b| {
+            (a.authority.is_none(), &a.authority).cmp(&(b.authority.is_none(), &b.authority))
+        });
+        if group.authorities.iter().all(|a| a.authority.is_none()) {
+            group.authorities.clear();
+        }
+        groups.push(group);
     }
-    Rollup {
-        available: sum_known(plans.iter().map(|(_, f)| f.available).collect()),
-        unallocated: sum_known(plans.iter().map(|(_, f)| f.unallocated).collect()),
-        all_costs: plans.iter().map(|(_, f)| f.all_costs).sum(),
-        allocated,
-        countywide: items.iter().filter_map(|i| i.amount).sum(),
-        tbc,
-        outcomes,
-        sources,
-        countywide_items: items,
-    }
+    Rollup { groups, items }
 }
 
 #[cfg(test)]
@@ -405,7 +756,7 @@ mod tests {
         let source = SourceFile::new("t.yaml".into(), text.to_string());
         let root = yaml::parse(FileId(0), &source).expect("valid YAML");
         let mut diags = Diagnostics::default();
-        let fragment = Decoder { diags: &mut diags }.file(&root, FileId(0));
+        let fragment = Decoder::new(&mut diags).file(&root, FileId(0));
         let plan = decode::assemble(
             std::path::Path::new("t.yaml"),
             vec![(FileId(0), fragment)],
@@ -448,26 +799,49 @@ sections:
     fn sources_sections_and_outcomes_add_up() {
         let f = figures(PLAN);
         let money = |s: &str| s.parse::<Money>().unwrap();
-        assert_eq!(f.sources[0].allocated, money("500"));
+        assert_eq!(f.sources[0].allocated.value(), Some(money("500")));
         assert_eq!(f.sources[0].unallocated, Some(money("500")));
-        assert_eq!(f.sources[1].allocated, money("500.50"));
+        assert_eq!(f.sources[1].allocated.value(), Some(money("500.50")));
         assert_eq!(f.sources[1].unallocated, Some(money("0")));
-        assert_eq!(f.allocated, money("1000.50"));
-        assert_eq!(f.available, Some(money("1500.50")));
+        assert_eq!(f.allocated.value(), Some(money("1000.50")));
+        assert_eq!(f.available(), Some(money("1500.50")));
         assert_eq!(f.unallocated, Some(money("500")));
         // Countywide money is kept out of the plan's own total and sources.
-        assert_eq!(f.countywide, money("90000"));
-        assert_eq!(f.unsourced, Money::ZERO);
+        assert_eq!(f.countywide.value(), Some(money("90000")));
+        assert_eq!(f.unsourced.value(), Some(Money::ZERO));
         assert_eq!(f.tbc_ids(), ["z"]);
         let safe = &f.outcomes[1];
-        assert_eq!((safe.local, safe.activities), (money("1000.50"), 4));
+        assert_eq!(
+            (safe.local.value(), safe.activities),
+            (Some(money("1000.50")), 4)
+        );
         let healthy = &f.outcomes[0];
         assert_eq!(
-            (healthy.local, healthy.countywide),
-            (Money::ZERO, money("90000"))
+            (healthy.local.value(), healthy.countywide.value()),
+            (Some(Money::ZERO), Some(money("90000")))
         );
         // x serves Be healthy through code 1.3, besides its area's Stay safe.
         assert_eq!(f.activities[0].cells[..2], [Cell::Also, Cell::Primary]);
         assert_eq!(healthy.activities, 2);
+        // Every total knows the activities it is made of.
+        let parts: Vec<&str> = f
+            .allocated
+            .parts
+            .iter()
+            .map(|p| f.activities[p.activity].id.as_str())
+            .collect();
+        assert_eq!(parts, ["x", "y"]);
+    }
+
+    #[test]
+    fn availability_stated_for_some_sources_is_not_a_balance() {
+        let f = figures(&PLAN.replace("{ id: b, name: B, amount: 500.50 }", "{ id: b, name: B }"));
+        assert_eq!(f.available(), None);
+        assert!(f.availability.partial());
+        assert_eq!(
+            (f.availability.sources_stated, f.availability.sources),
+            (1, 2)
+        );
+        assert_eq!(f.unallocated, None);
     }
 }

@@ -19,7 +19,7 @@ pub fn load_and_decode(name: &str, text: &str) {
     if let Some((file, node)) =
         load::parse_text(Path::new(name), text.to_string(), &mut sources, &mut diags)
     {
-        Decoder { diags: &mut diags }.file(&node, file);
+        Decoder::new(&mut diags).file(&node, file);
     }
     let diagnostics = diags.into_sorted();
     report::human(&diagnostics, &sources, Style::Plain);

@@ -199,6 +199,10 @@ pub struct Plan {
     pub header_span: Span,
     /// Every file the plan was read from, in load order.
     pub files: Vec<FileId>,
+    /// Items carrying money (activities with a cost, sources with an
+    /// amount) that could not be decoded at all: the plan's totals are
+    /// unknown while any is left.
+    pub lost: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +213,9 @@ pub struct Source {
     pub start: Option<Located<DateSpec>>,
     pub restricted_to: Vec<Id>,
     pub note: Option<String>,
+    /// An amount was written but could not be read: what the source holds
+    /// is unknown.
+    pub unreadable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +339,9 @@ pub struct Activity {
     pub national_indicators: Vec<Id>,
     pub actions: Vec<Action>,
     pub progress: Vec<Progress>,
+    /// The id of an item several plans carry (a countywide project), so
+    /// that a roll-up counts it once.
+    pub shared: Option<Id>,
     pub span: Span,
 }
 
@@ -347,6 +357,9 @@ pub enum CostKind {
         by: String,
         how: MetBy,
     },
+    /// An amount was written but could not be read: the totals it belongs
+    /// to are unknown until it is fixed.
+    Unreadable,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -377,4 +390,31 @@ pub struct Cost {
     pub approx: bool,
     pub note: Option<String>,
     pub span: Span,
+}
+
+impl Cost {
+    /// A cost that was written but could not be read.
+    pub fn unreadable(span: Span) -> Cost {
+        Cost {
+            kind: CostKind::Unreadable,
+            source: None,
+            shares: Vec::new(),
+            lines: Vec::new(),
+            phasing: Vec::new(),
+            approx: false,
+            note: None,
+            span,
+        }
+    }
+}
+
+/// An item several plans carry, declared once in planc.toml's `[[shared]]`
+/// register: the id plans cite, the title and the figure they must agree
+/// on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedItem {
+    pub id: Id,
+    pub title: String,
+    pub amount: Option<Located<Money>>,
+    pub note: Option<String>,
 }

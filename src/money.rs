@@ -26,10 +26,39 @@ pub enum MoneyError {
         value: Decimal,
     },
     OutOfRange,
+    /// A number in a form that is not an amount: hexadecimal, octal or
+    /// binary, infinity or not-a-number. `form` names it.
+    NotDecimal {
+        form: &'static str,
+    },
+}
+
+/// Number forms a TOML or YAML parser accepts that are never amounts.
+fn non_decimal_form(text: &str) -> Option<&'static str> {
+    let t = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase();
+    if t.starts_with("0x") {
+        Some("a hexadecimal number")
+    } else if t.starts_with("0o") {
+        Some("an octal number")
+    } else if t.starts_with("0b") {
+        Some("a binary number")
+    } else if matches!(t.as_str(), "inf" | ".inf" | "infinity") {
+        Some("infinity")
+    } else if matches!(t.as_str(), "nan" | ".nan") {
+        Some("not a number (nan)")
+    } else {
+        None
+    }
 }
 
 /// Parses an amount as written in a plan file.
 pub fn parse(text: &str) -> Result<Money, MoneyError> {
+    if let Some(form) = non_decimal_form(text) {
+        return Err(MoneyError::NotDecimal { form });
+    }
     let trimmed = text.trim();
     let unsigned = trimmed.strip_prefix('-').map(str::trim_start);
     let body = unsigned.unwrap_or(trimmed);
@@ -39,7 +68,12 @@ pub fn parse(text: &str) -> Result<Money, MoneyError> {
             suggestion: suggest(trimmed),
         });
     };
-    let value = if unsigned.is_some() { -value } else { value };
+    // `-0` is zero: no sign survives into outputs.
+    let value = if unsigned.is_some() && !value.is_zero() {
+        -value
+    } else {
+        value
+    };
     check_value(value)
 }
 
@@ -79,15 +113,33 @@ fn clean_number(body: &str) -> Option<Decimal> {
         return None;
     }
     let digits: String = whole.chars().filter(|c| *c != ',').collect();
-    if digits.len() > 20 {
-        // Too long for a Decimal; certainly out of range.
+    if digits.trim_start_matches('0').len() > 12 {
+        // Past a hundred billion pounds; certainly out of range.
         return Some(Decimal::from(MAX_AMOUNT) + Decimal::ONE);
     }
-    let text = match fraction {
-        Some(f) => format!("{digits}.{f}"),
-        None => digits,
+    // Trailing zeros of the pence carry nothing. A digit past the second
+    // place, however far out, makes the amount too precise: it is kept to
+    // three places (enough for the message) and never rounded away.
+    let written = fraction.unwrap_or("");
+    let significant = written.trim_end_matches('0');
+    let fraction = if significant.len() > 3 {
+        let mut kept = significant[..3].to_string();
+        if kept.ends_with('0') {
+            kept.replace_range(2..3, "1");
+        }
+        kept
+    } else if significant.len() == 3 {
+        significant.to_string()
+    } else {
+        // Pence as written: `20` stays `20`, `2000` becomes `20`.
+        written[..written.len().min(2)].to_string()
     };
-    Decimal::from_str(&text).ok()
+    let text = if fraction.is_empty() {
+        digits
+    } else {
+        format!("{digits}.{fraction}")
+    };
+    Decimal::from_str_exact(&text).ok()
 }
 
 /// The number a messy amount probably means: `£7,,000` → 7000,
@@ -166,6 +218,11 @@ pub fn format_gbp(value: Money) -> String {
 
 /// A plain decimal for machine-readable output: `4462.20`, `62150.00`.
 pub fn format_plain(value: Money) -> String {
+    let value = if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    };
     format!("{:.2}", value.round_dp(2))
 }
 
@@ -220,6 +277,41 @@ mod tests {
             Err(MoneyError::OutOfRange)
         );
         assert_eq!(parse("100000000001"), Err(MoneyError::OutOfRange));
+    }
+
+    #[test]
+    fn nothing_is_rounded_away_or_signed_zero() {
+        // 31 significant digits: too precise, never rounded to £100.
+        assert_eq!(
+            parse("100.000000000000000000000000001")
+                .map_err(|e| matches!(e, MoneyError::TooManyDecimals { .. })),
+            Err(true)
+        );
+        assert_eq!(parse("0000000000000000000000000000001"), Ok(d("1")));
+        assert_eq!(
+            parse("1234567890123456789012345678901"),
+            Err(MoneyError::OutOfRange)
+        );
+        assert_eq!(parse("5.000000000000000000000000000000"), Ok(d("5.00")));
+        let zero = parse("-0").unwrap();
+        assert!(!zero.is_sign_negative());
+        assert_eq!(format_plain(zero), "0.00");
+        assert_eq!(format_plain(-Decimal::ZERO), "0.00");
+    }
+
+    #[test]
+    fn number_forms_that_are_not_amounts() {
+        for (text, form) in [
+            ("0x10", "a hexadecimal number"),
+            ("0o777", "an octal number"),
+            ("0b1000", "a binary number"),
+            ("inf", "infinity"),
+            ("-inf", "infinity"),
+            ("nan", "not a number (nan)"),
+            (".nan", "not a number (nan)"),
+        ] {
+            assert_eq!(parse(text), Err(MoneyError::NotDecimal { form }), "{text}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use jiff::civil::Date;
 
-use crate::cli::{Cli, Command, Format, OutputArgs, RenderFormat};
+use crate::cli::{Cli, Command, Format, OutputArgs, RenderFormat, SummaryFormat};
 use crate::codes::Code;
 use crate::compile::{self, Compilation};
 use crate::diagnostic::Severity;
@@ -122,18 +122,40 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             ],
             &output,
         ),
-        Command::Summary { paths, as_of } => {
+        Command::Summary {
+            paths,
+            format,
+            as_of,
+        } => {
             let compilation = compile(&paths, as_of.as_deref())?;
             let diagnostics = compilation.diagnostics.into_sorted();
             let errors = diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            for (i, plan) in compilation.plans.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
+            let pairs: Vec<_> = compilation
+                .plans
+                .iter()
+                .map(|c| (&c.plan, &c.figures))
+                .collect();
+            let rollup = crate::figures::rollup(&pairs, &compilation.framework);
+            match format {
+                SummaryFormat::Text => {
+                    for (i, plan) in compilation.plans.iter().enumerate() {
+                        if i > 0 {
+                            writeln!(out)?;
+                        }
+                        write!(out, "{}", summary::plan(plan, &compilation.framework))?;
+                    }
+                    if compilation.plans.len() > 1 {
+                        writeln!(out)?;
+                        write!(out, "{}", summary::rollup(&rollup, &compilation.plans))?;
+                    }
                 }
-                write!(out, "{}", summary::plan(plan, &compilation.framework))?;
+                SummaryFormat::Json => {
+                    write!(out, "{}", summary::json(&compilation.plans, &rollup))?
+                }
+                SummaryFormat::Csv => out.write_all(&summary::csv(&compilation.plans, &rollup)?)?,
             }
             if errors > 0 {
                 let mut err = std::io::stderr().lock();

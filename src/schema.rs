@@ -339,6 +339,10 @@ struct Activity {
     actions: Option<Vec<Action>>,
     /// Progress updates.
     progress: Option<Vec<Progress>>,
+    /// Id of an item several plans carry (a countywide project), declared
+    /// in the register named by `shared` in planc.toml: a roll-up counts it
+    /// once.
+    shared: Option<String>,
 }
 
 #[derive(JsonSchema)]

@@ -2,10 +2,11 @@
 //! `figures`; adds nothing up itself.
 
 use crate::compile::CompiledPlan;
-use crate::figures::Cell;
+use crate::figures::{Availability, Cell, Rollup, RollupTotals, Sum};
 use crate::framework::Framework;
-use crate::model::Scope;
-use crate::money::{Money, format_gbp};
+use crate::model::{PlanKind, Scope};
+use crate::money::{Money, format_gbp, format_plain};
+use crate::render::view::{availability_text, total_text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Align {
@@ -54,6 +55,10 @@ fn opt_gbp(value: Option<Money>) -> String {
     value.map_or_else(|| "-".to_string(), format_gbp)
 }
 
+fn or_dash(text: String) -> String {
+    if text.is_empty() { "-".into() } else { text }
+}
+
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
@@ -66,6 +71,9 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
     let plan = &compiled.plan;
     let figures = &compiled.figures;
     let mut out = format!("{} ({})\n", plan.name, plan.id.value);
+    if plan.kind == PlanKind::County {
+        out.push_str("County plan: its figures are county budgets, not a cluster's allocation.\n");
+    }
     if let Some(period) = &plan.period {
         out.push_str(&format!(
             "Period: {} to {}\n",
@@ -81,24 +89,28 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
         .map(|s| {
             vec![
                 s.name.clone(),
-                opt_gbp(s.available),
-                format_gbp(s.allocated),
+                if s.unreadable {
+                    "unknown".into()
+                } else {
+                    opt_gbp(s.available)
+                },
+                total_text(&s.allocated),
                 opt_gbp(s.unallocated),
             ]
         })
         .collect();
-    if !figures.unsourced.is_zero() {
+    if figures.unsourced.value() != Some(Money::ZERO) {
         rows.push(vec![
             "(no source named)".into(),
             "-".into(),
-            format_gbp(figures.unsourced),
+            total_text(&figures.unsourced),
             "-".into(),
         ]);
     }
     rows.push(vec![
         "Total".into(),
-        opt_gbp(figures.available),
-        format_gbp(figures.allocated),
+        or_dash(availability_text(&figures.availability)),
+        total_text(&figures.allocated),
         opt_gbp(figures.unallocated),
     ]);
     out.push_str(&table(
@@ -122,7 +134,7 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
                     Scope::Local => "local".into(),
                     Scope::Countywide => "countywide".into(),
                 },
-                format_gbp(s.total),
+                total_text(&s.total),
                 s.tbc.to_string(),
             ]
         })
@@ -138,12 +150,12 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
     ));
     out.push_str(&format!(
         "Plan total (own allocation): {}\n",
-        format_gbp(figures.allocated)
+        total_text(&figures.allocated)
     ));
-    if !figures.countywide.is_zero() {
+    if !figures.countywide.parts.is_empty() || figures.countywide.lost > 0 {
         out.push_str(&format!(
             "Countywide (not in the plan total): {}\n",
-            format_gbp(figures.countywide)
+            total_text(&figures.countywide)
         ));
     }
     out.push('\n');
@@ -154,8 +166,8 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
         .map(|o| {
             vec![
                 format!("{} {}", o.number, o.title),
-                format_gbp(o.local),
-                format_gbp(o.countywide),
+                total_text(&o.local),
+                total_text(&o.countywide),
                 o.activities.to_string(),
             ]
         })
@@ -210,6 +222,284 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
     out.push_str("Outcome matrix (# the area's outcome, + also serves):\n");
     out.push_str(&table(&header_refs, &rows));
     out
+}
+
+/// The roll-up of several plans as text: each kind of plan apart.
+pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
+    let mut out = String::from("Roll-up\n\n");
+    for group in &rollup.groups {
+        let title = match group.kind {
+            PlanKind::Cluster => "Cluster plans",
+            PlanKind::County => "County plans (county budgets)",
+        };
+        let mut rows: Vec<Vec<String>> = group
+            .plans
+            .iter()
+            .map(|r| {
+                let p = &plans[r.plan];
+                vec![
+                    p.plan.id.value.clone(),
+                    or_dash(availability_text(&p.figures.availability)),
+                    total_text(&p.figures.allocated),
+                    total_text(&p.figures.countywide),
+                ]
+            })
+            .collect();
+        let t = &group.totals;
+        let repeated = t.counted.repeated_allocated + t.counted.repeated_countywide;
+        if !repeated.is_zero() {
+            rows.push(vec![
+                "(shared items counted once)".into(),
+                "-".into(),
+                format!("-{}", format_gbp(t.counted.repeated_allocated)),
+                format!("-{}", format_gbp(t.counted.repeated_countywide)),
+            ]);
+        }
+        for a in &group.authorities {
+            rows.push(vec![
+                match &a.authority {
+                    Some(name) => format!("{name} (authority)"),
+                    None => "(no authority named)".into(),
+                },
+                or_dash(availability_text(&a.totals.availability)),
+                counted_text(
+                    a.totals.counted.allocated,
+                    a.totals.counted.allocated_unreadable,
+                ),
+                counted_text(
+                    a.totals.counted.countywide,
+                    a.totals.counted.countywide_unreadable,
+                ),
+            ]);
+        }
+        rows.push(vec![
+            "All".into(),
+            or_dash(availability_text(&t.availability)),
+            counted_text(t.counted.allocated, t.counted.allocated_unreadable),
+            counted_text(t.counted.countywide, t.counted.countywide_unreadable),
+        ]);
+        out.push_str(&format!("{title}\n"));
+        out.push_str(&table(
+            &[
+                ("Plan", Align::Left),
+                ("Available", Align::Right),
+                ("Allocated", Align::Right),
+                ("Countywide", Align::Right),
+            ],
+            &rows,
+        ));
+        out.push('\n');
+    }
+    out
+}
+
+fn counted_text(amount: Money, unreadable: usize) -> String {
+    if unreadable > 0 {
+        format!("unknown ({unreadable} cannot be read)")
+    } else {
+        format_gbp(amount)
+    }
+}
+
+fn plain(value: Option<Money>) -> serde_json::Value {
+    value.map_or(serde_json::Value::Null, |v| format_plain(v).into())
+}
+
+fn sum_json(sum: &Sum) -> serde_json::Value {
+    plain(sum.value())
+}
+
+fn kind_key(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Cluster => "cluster",
+        PlanKind::County => "county",
+    }
+}
+
+fn availability_json(a: &Availability) -> serde_json::Value {
+    serde_json::json!({
+        "total": plain(if a.unreadable > 0 { None } else { a.known() }),
+        "stated": format_plain(a.stated),
+        "sources_stating_amount": a.sources_stated,
+        "sources": a.sources,
+        "unreadable": a.unreadable,
+    })
+}
+
+fn totals_json(t: &RollupTotals) -> serde_json::Value {
+    let c = &t.counted;
+    serde_json::json!({
+        "plans": t.plans,
+        "available": availability_json(&t.availability),
+        "allocated": plain((c.allocated_unreadable == 0).then_some(c.allocated)),
+        "countywide": plain((c.countywide_unreadable == 0).then_some(c.countywide)),
+        "unreadable": c.allocated_unreadable + c.countywide_unreadable,
+        "shared_not_counted_again": {
+            "allocated": format_plain(c.repeated_allocated),
+            "countywide": format_plain(c.repeated_countywide),
+        },
+        "unallocated": plain(t.unallocated),
+        "tbc": t.tbc,
+    })
+}
+
+/// Every figure of every plan and of the roll-up, as JSON. Money is a
+/// string of exact pounds and pence (`"62150.00"`); a total with a part
+/// that cannot be read is `null`.
+pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
+    let plans_json: Vec<serde_json::Value> = plans
+        .iter()
+        .map(|c| {
+            let (plan, f) = (&c.plan, &c.figures);
+            serde_json::json!({
+                "id": plan.id.value,
+                "name": plan.name,
+                "kind": kind_key(plan.kind),
+                "authority": plan.authority,
+                "available": availability_json(&f.availability),
+                "allocated": sum_json(&f.allocated),
+                "countywide": sum_json(&f.countywide),
+                "unsourced": sum_json(&f.unsourced),
+                "unallocated": plain(f.unallocated),
+                "unreadable": f.allocated.unreadable() + f.countywide.unreadable(),
+                "tbc": f.tbc_ids(),
+                "sources": f.sources.iter().map(|s| serde_json::json!({
+                    "id": s.id,
+                    "name": s.name,
+                    "available": plain(s.available),
+                    "allocated": sum_json(&s.allocated),
+                    "unallocated": plain(s.unallocated),
+                })).collect::<Vec<_>>(),
+                "sections": f.sections.iter().map(|s| serde_json::json!({
+                    "id": s.id,
+                    "title": s.title,
+                    "scope": match s.scope { Scope::Local => "local", Scope::Countywide => "countywide" },
+                    "total": sum_json(&s.total),
+                    "tbc": s.tbc,
+                    "priorities": s.priorities.iter().map(|p| serde_json::json!({
+                        "id": p.id,
+                        "title": p.title,
+                        "total": sum_json(&p.total),
+                        "tbc": p.tbc,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "outcomes": f.outcomes.iter().map(|o| serde_json::json!({
+                    "number": o.number,
+                    "title": o.title,
+                    "local": sum_json(&o.local),
+                    "countywide": sum_json(&o.countywide),
+                    "activities": o.activities,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let groups: Vec<serde_json::Value> = rollup
+        .groups
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "kind": kind_key(g.kind),
+                "plans": g.plans.iter().map(|r| plans[r.plan].plan.id.value.clone()).collect::<Vec<_>>(),
+                "totals": totals_json(&g.totals),
+                "authorities": g.authorities.iter().map(|a| serde_json::json!({
+                    "authority": a.authority,
+                    "totals": totals_json(&a.totals),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let items: Vec<serde_json::Value> = rollup
+        .items
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "shared": i.shared,
+                "title": i.title,
+                "amount": plain(if i.unreadable { None } else { i.amount }),
+                "scope": match i.scope { Scope::Local => "local", Scope::Countywide => "countywide" },
+                "kind": kind_key(i.kind),
+                "plans": i.plans,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "plans": plans_json,
+        "rollup": { "groups": groups, "items": items },
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// The headline figures as CSV: a row per plan, per authority and per kind
+/// of plan. Money as plain decimals; empty where a figure is unknown.
+pub fn csv(plans: &[CompiledPlan], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Error> {
+    let text = |v: Option<Money>| v.map_or_else(String::new, format_plain);
+    let mut rows = Vec::new();
+    for group in &rollup.groups {
+        let kind = kind_key(group.kind).to_string();
+        for r in &group.plans {
+            let c = &plans[r.plan];
+            let f = &c.figures;
+            rows.push(vec![
+                "plan".into(),
+                kind.clone(),
+                c.plan.id.value.clone(),
+                c.plan.authority.clone().unwrap_or_default(),
+                text(f.availability.known()),
+                format_plain(f.availability.stated),
+                f.availability.sources_stated.to_string(),
+                f.availability.sources.to_string(),
+                text(f.allocated.value()),
+                text(f.countywide.value()),
+                format_plain(r.counted.repeated_allocated + r.counted.repeated_countywide),
+                text(f.unallocated),
+                f.tbc_ids().len().to_string(),
+            ]);
+        }
+        let mut total = |level: &str, authority: String, t: &RollupTotals| {
+            let c = &t.counted;
+            rows.push(vec![
+                level.into(),
+                kind.clone(),
+                String::new(),
+                authority,
+                text(t.availability.known()),
+                format_plain(t.availability.stated),
+                t.availability.sources_stated.to_string(),
+                t.availability.sources.to_string(),
+                text((c.allocated_unreadable == 0).then_some(c.allocated)),
+                text((c.countywide_unreadable == 0).then_some(c.countywide)),
+                format_plain(c.repeated_allocated + c.repeated_countywide),
+                text(t.unallocated),
+                t.tbc.to_string(),
+            ]);
+        };
+        for a in &group.authorities {
+            total(
+                "authority",
+                a.authority.clone().unwrap_or_default(),
+                &a.totals,
+            );
+        }
+        total("all", String::new(), &group.totals);
+    }
+    crate::render::csv::write(
+        &[
+            "row",
+            "kind",
+            "plan",
+            "authority",
+            "available",
+            "available_stated",
+            "sources_stating_amount",
+            "sources",
+            "allocated",
+            "countywide",
+            "shared_not_counted_again",
+            "unallocated",
+            "tbc",
+        ],
+        rows,
+    )
 }
 
 #[cfg(test)]

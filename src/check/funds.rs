@@ -20,49 +20,52 @@ fn sources(cx: &Context, diags: &mut Diagnostics) {
         let Some(available) = source.available else {
             continue;
         };
-        if source.allocated > available {
+        // Amounts that could not be read only add to what is drawn: what
+        // is known already over-allocates, or it is not yet known.
+        let known = source.allocated.known();
+        let unreadable = source.allocated.unreadable();
+        if known > available {
             diags.push(
                 Diagnostic::new(
                     Code::OverAllocated,
                     source.span,
                     format!(
-                        "funding source `{}` is over-allocated: {} allocated of {} available",
+                        "funding source `{}` is over-allocated: {}{} allocated of {} available",
                         source.id,
-                        format_gbp(source.allocated),
+                        if unreadable > 0 { "at least " } else { "" },
+                        format_gbp(known),
                         format_gbp(available)
                     ),
                 )
                 .label(format!(
                     "{} more is allocated than this source holds",
-                    format_gbp(source.allocated - available)
+                    format_gbp(known - available)
                 ))
                 .help("reduce the costs drawn from this source, move some to another source, or correct its amount"),
             );
-        } else if source.allocated < available {
-            let severity = if cx.plan.must_balance {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
+        } else if known < available && unreadable == 0 {
             let mut d = Diagnostic::new(
                 Code::Unallocated,
                 source.span,
                 format!(
                     "funding source `{}` has {} unallocated: {} allocated of {} available",
                     source.id,
-                    format_gbp(available - source.allocated),
-                    format_gbp(source.allocated),
+                    format_gbp(available - known),
+                    format_gbp(known),
                     format_gbp(available)
                 ),
             )
-            .severity(severity)
-            .label(format!(
-                "{} not allocated",
-                format_gbp(available - source.allocated)
-            ))
+            .label(format!("{} not allocated", format_gbp(available - known)))
             .help("allocate the rest to activities, or reduce the source's amount");
             if cx.plan.must_balance {
-                d = d.with_secondary(cx.plan.header_span, "the plan says `must_balance: true`");
+                // A plan that must balance and does not is a funds error no
+                // level can quiet.
+                d = d
+                    .severity(Severity::Error)
+                    .locked()
+                    .with_secondary(cx.plan.header_span, "the plan says `must_balance: true`");
+            } else {
+                d = d.severity(Severity::Warning);
             }
             diags.push(d);
         }
@@ -110,55 +113,53 @@ fn compare(
 fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
     let figures = cx.figures;
     let stated = &cx.plan.stated;
-    let zero = Money::ZERO;
-    if let Some(s) = &stated.funds {
-        compare(
-            "the plan's total funds",
-            s,
-            figures.available.unwrap_or(zero),
-            0,
-            diags,
-        );
-    }
-    if let Some(s) = &stated.allocated {
-        compare("the plan's total allocated", s, figures.allocated, 0, diags);
-    }
-    if let Some(s) = &stated.unallocated {
-        compare(
-            "the plan's unallocated funds",
-            s,
-            figures.unallocated.unwrap_or(zero),
-            0,
-            diags,
-        );
-    }
-    if let Some(s) = &stated.countywide {
-        compare(
-            "the plan's countywide total",
-            s,
-            figures.countywide,
-            0,
-            diags,
-        );
-    }
-    for (section, section_figures) in cx.plan.sections.iter().zip(&figures.sections) {
-        if let Some(s) = &section.stated_total {
-            let what = format!("the total of section `{}`", section.id.value);
-            compare(&what, s, section_figures.total, section_figures.tbc, diags);
+    // A computed total with a part that could not be read is unknown: the
+    // error at that part says so, and nothing is compared with it.
+    let mut check = |what: &str, s: &Option<Located<Stated>>, computed: Option<Money>, tbc| {
+        if let (Some(s), Some(computed)) = (s, computed) {
+            compare(what, s, computed, tbc, diags);
         }
+    };
+    let available = (figures.availability.unreadable == 0).then_some(figures.availability.stated);
+    check("the plan's total funds", &stated.funds, available, 0);
+    check(
+        "the plan's total allocated",
+        &stated.allocated,
+        figures.allocated.value(),
+        0,
+    );
+    check(
+        "the plan's unallocated funds",
+        &stated.unallocated,
+        figures
+            .unallocated_stated
+            .or((figures.availability.sources_stated == 0).then_some(Money::ZERO)),
+        0,
+    );
+    check(
+        "the plan's countywide total",
+        &stated.countywide,
+        figures.countywide.value(),
+        0,
+    );
+    for (section, section_figures) in cx.plan.sections.iter().zip(&figures.sections) {
+        let what = format!("the total of section `{}`", section.id.value);
+        check(
+            &what,
+            &section.stated_total,
+            section_figures.total.value(),
+            section_figures.tbc,
+        );
         for (priority, priority_figures) in
             section.priorities.iter().zip(&section_figures.priorities)
         {
-            if let Some(s) = &priority.stated_total {
-                let what = format!("the total of `{}`", priority.id.value);
-                compare(
-                    &what,
-                    s,
-                    priority_figures.total,
-                    priority_figures.tbc,
-                    diags,
-                );
-            }
+            let what = format!("the total of `{}`", priority.id.value);
+            check(
+                &what,
+                &priority.stated_total,
+                priority_figures.total.value(),
+                priority_figures.tbc,
+            );
         }
     }
 }

@@ -5,6 +5,7 @@ mod dates;
 mod ecm;
 mod funds;
 mod progress;
+pub mod shared;
 
 use jiff::civil::Date;
 
@@ -25,13 +26,11 @@ pub struct Context<'a> {
     pub as_of: Date,
 }
 
-/// Runs every family of checks on one plan. `totals_trusted` is false when
-/// some amount of the plan could not be read: funds checks would then
-/// report mismatches that are only echoes of that error.
-pub fn run(cx: &Context, totals_trusted: bool, diags: &mut Diagnostics) {
-    if totals_trusted {
-        funds::check(cx, diags);
-    }
+/// Runs every family of checks on one plan. A field that could not be
+/// decoded stops none of them: figures it would have changed are unknown,
+/// and the funds checks judge only what is known.
+pub fn run(cx: &Context, diags: &mut Diagnostics) {
+    funds::check(cx, diags);
     ecm::check(cx, diags);
     dates::check(cx, diags);
     progress::check(cx, diags);
@@ -55,11 +54,11 @@ pub fn apply_levels(plan: &Plan, repository: &[(Id, Level)], diags: &mut Diagnos
             .find(|(c, _)| *c == code)
             .map(|(_, l)| *l)
     };
-    diags.retain(|d| {
-        !(plan.files.contains(&d.primary.span.file) && level_of(d.code) == Some(Level::Allow))
-    });
+    let adjustable =
+        |d: &crate::diagnostic::Diagnostic| !d.locked && plan.files.contains(&d.primary.span.file);
+    diags.retain(|d| !(adjustable(d) && level_of(d.code) == Some(Level::Allow)));
     for d in diags.iter_mut() {
-        if !plan.files.contains(&d.primary.span.file) {
+        if !adjustable(d) {
             continue;
         }
         d.severity = match level_of(d.code) {

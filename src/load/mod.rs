@@ -88,7 +88,7 @@ pub fn read_config(path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut config = Config::new(root);
     if let Some((_, node)) = read_and_parse(path, config::DEFAULT_MAX_FILE_BYTES, sources, diags) {
-        Decoder { diags }.config(&node, &mut config);
+        Decoder::new(diags).config(&node, &mut config);
     }
     config
 }

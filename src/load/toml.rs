@@ -60,7 +60,9 @@ fn table_value(file: FileId, table: &DeTable<'_>) -> Value {
 fn node(file: FileId, range: std::ops::Range<usize>, value: &DeValue<'_>) -> Node {
     let value = match value {
         DeValue::String(s) => Value::Str(s.to_string()),
-        DeValue::Integer(i) => Value::Number(i.as_str().to_string()),
+        // With its radix prefix (`0x10`), so that money never reads a
+        // hexadecimal, octal or binary integer as decimal digits.
+        DeValue::Integer(i) => Value::Number(i.to_string()),
         DeValue::Float(f) => Value::Number(f.as_str().to_string()),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::Date(d.to_string()),

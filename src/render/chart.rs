@@ -3,7 +3,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::figures::{OutcomeFigures, SourceFigures};
 use crate::money::{Money, format_gbp};
 
 const LABEL_WIDTH: i64 = 280;
@@ -93,42 +92,40 @@ fn chart(title: &str, bars: &[Bar], legend: &[(&str, &str)]) -> String {
     svg
 }
 
-/// The plan's own money per ECM outcome.
-pub fn outcomes(outcomes: &[OutcomeFigures]) -> String {
+/// Money per ECM outcome: each outcome's title and amount.
+pub fn outcomes(outcomes: &[(&str, Money)]) -> String {
     let bars: Vec<Bar> = outcomes
         .iter()
-        .map(|o| Bar {
-            label: &o.title,
-            parts: vec![(o.local, "bar-outcome", format_gbp(o.local))],
+        .map(|(title, amount)| Bar {
+            label: title,
+            parts: vec![(*amount, "bar-outcome", format_gbp(*amount))],
         })
         .collect();
     chart("Budget by Every Child Matters outcome", &bars, &[])
 }
 
-/// Allocated against available, per funding source.
-pub fn sources(sources: &[SourceFigures]) -> String {
+/// Allocated against available, per funding source: each source's name,
+/// stated amount and allocation.
+pub fn sources(sources: &[(&str, Option<Money>, Money)]) -> String {
     let bars: Vec<Bar> = sources
         .iter()
-        .map(|s| {
-            let available = s.available.unwrap_or(Money::ZERO);
-            Bar {
-                label: &s.name,
-                parts: vec![
-                    (
-                        available,
-                        "bar-available",
-                        s.available.map_or_else(
-                            || "not stated".to_string(),
-                            |a| format!("{} available", format_gbp(a)),
-                        ),
+        .map(|(name, available, allocated)| Bar {
+            label: name,
+            parts: vec![
+                (
+                    available.unwrap_or(Money::ZERO),
+                    "bar-available",
+                    available.map_or_else(
+                        || "not stated".to_string(),
+                        |a| format!("{} available", format_gbp(a)),
                     ),
-                    (
-                        s.allocated,
-                        "bar-allocated",
-                        format!("{} allocated", format_gbp(s.allocated)),
-                    ),
-                ],
-            }
+                ),
+                (
+                    *allocated,
+                    "bar-allocated",
+                    format!("{} allocated", format_gbp(*allocated)),
+                ),
+            ],
         })
         .collect();
     chart(
@@ -148,20 +145,8 @@ mod tests {
     #[test]
     fn labels_are_escaped_and_bars_proportional() {
         let outcomes = vec![
-            OutcomeFigures {
-                number: 1,
-                title: "Be <healthy>".into(),
-                local: Money::from(100),
-                countywide: Money::ZERO,
-                activities: 1,
-            },
-            OutcomeFigures {
-                number: 2,
-                title: "Stay safe".into(),
-                local: Money::from(50),
-                countywide: Money::ZERO,
-                activities: 1,
-            },
+            ("Be <healthy>", Money::from(100)),
+            ("Stay safe", Money::from(50)),
         ];
         let svg = super::outcomes(&outcomes);
         assert!(svg.contains("Be &lt;healthy&gt;"));

@@ -2,7 +2,7 @@
 //! all plans. Money as plain decimals; cells a spreadsheet would run as a
 //! formula are neutralised.
 
-use super::view::PlanView;
+use super::view::{Amounts, PlanView};
 
 /// Cells starting with these characters are formulas to Excel and
 /// LibreOffice; a leading apostrophe makes them text.
@@ -23,7 +23,7 @@ fn neutralise(cell: &str) -> String {
     }
 }
 
-fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
+pub fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
     // A byte-order mark, so that Excel reads the file as UTF-8 (the £ sign).
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
@@ -79,6 +79,7 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         }),
+                        a.shared.clone().unwrap_or_default(),
                     ]);
                 }
             }
@@ -102,9 +103,19 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
             "start",
             "end",
             "status",
+            "shared",
         ],
         rows,
     )
+}
+
+/// An allocation, left empty when part of it cannot be read.
+fn known(amounts: &Amounts) -> String {
+    if amounts.allocated_known {
+        amounts.allocated_plain.clone()
+    } else {
+        String::new()
+    }
 }
 
 pub fn funding(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
@@ -116,8 +127,19 @@ pub fn funding(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
                 source.id.clone(),
                 source.name.clone(),
                 source.amounts.available_plain.clone(),
-                source.amounts.allocated_plain.clone(),
+                known(&source.amounts),
                 source.amounts.unallocated_plain.clone(),
+            ]);
+        }
+        // Every row the total covers is in the file.
+        if !plan.unsourced.is_empty() {
+            rows.push(vec![
+                plan.id.clone(),
+                String::new(),
+                "No source named".into(),
+                String::new(),
+                plan.unsourced_plain.clone(),
+                String::new(),
             ]);
         }
         rows.push(vec![
@@ -125,7 +147,7 @@ pub fn funding(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
             String::new(),
             "Total".into(),
             plan.totals.available_plain.clone(),
-            plan.totals.allocated_plain.clone(),
+            known(&plan.totals),
             plan.totals.unallocated_plain.clone(),
         ]);
     }

@@ -94,9 +94,13 @@ pub fn revision(files: &[&Path]) -> String {
     }
 }
 
-/// A file name for each plan: its id, made safe, unique.
+/// File names the roll-up writes; no plan's pages may take them.
+const RESERVED: &[&str] = &["index", "activities", "funding", "outcomes"];
+
+/// A file name for each plan: its id, made safe, unique, and never one of
+/// the roll-up's names.
 fn slugs(ids: &[&str]) -> Vec<String> {
-    let mut seen = BTreeSet::new();
+    let mut seen: BTreeSet<String> = RESERVED.iter().map(|r| r.to_string()).collect();
     ids.iter()
         .map(|id| {
             let base: String = id
@@ -116,7 +120,9 @@ fn slugs(ids: &[&str]) -> Vec<String> {
             };
             let mut slug = base.clone();
             let mut n = 2;
-            while !seen.insert(slug.clone()) {
+            // Compared without case: `INDEX.html` is `index.html` on the
+            // file systems of Windows and macOS.
+            while !seen.insert(slug.to_lowercase()) {
                 slug = format!("{base}-{n}");
                 n += 1;
             }
@@ -145,6 +151,10 @@ pub fn render(
     request: &Request,
 ) -> Result<BTreeMap<PathBuf, Vec<u8>>, RenderError> {
     let env = templates::environment(request.templates.clone());
+    let locate = |span: crate::source::Span| {
+        let (path, line, _) = compilation.sources.locate(span);
+        format!("{}:{line}", display_path(path))
+    };
     let ids: Vec<&str> = compilation
         .plans
         .iter()
@@ -174,7 +184,14 @@ pub fn render(
                     .collect();
                 revision(&files)
             });
-            view::plan_view(compiled, &compilation.framework, slug, revision, draft)
+            view::plan_view(
+                compiled,
+                &compilation.framework,
+                &locate,
+                slug,
+                revision,
+                draft,
+            )
         })
         .collect();
     let pairs: Vec<_> = compilation
@@ -182,7 +199,7 @@ pub fn render(
         .iter()
         .map(|c| (&c.plan, &c.figures))
         .collect();
-    let index = view::index_view(&views, &figures::rollup(&pairs));
+    let index = view::index_view(&views, &figures::rollup(&pairs, &compilation.framework));
     let index_revision = request.revision.clone().unwrap_or_else(|| {
         let first: Vec<&Path> = compilation
             .plans
@@ -257,8 +274,22 @@ mod tests {
     #[test]
     fn slugs_are_safe_and_unique() {
         assert_eq!(
-            slugs(&["druids-heath", "a/../b", "druids-heath", ""]),
-            ["druids-heath", "a----b", "druids-heath-2", "plan"]
+            slugs(&[
+                "druids-heath",
+                "a/../b",
+                "druids-heath",
+                "",
+                "index",
+                "INDEX"
+            ]),
+            [
+                "druids-heath",
+                "a----b",
+                "druids-heath-2",
+                "plan",
+                "index-2",
+                "INDEX-3"
+            ]
         );
     }
 

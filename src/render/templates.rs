@@ -27,15 +27,43 @@ pub fn markdown_html(text: &str) -> String {
     comrak::markdown_to_html(text, &options)
 }
 
-/// Text for one cell of a Markdown table: one line, pipes escaped.
-pub fn markdown_cell(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// Plan text as literal Markdown on one line: every character Markdown or
+/// HTML would act on is escaped, so that text can become no heading, list,
+/// link, image, emphasis, table cell or markup. Fit for a table cell.
+pub fn markdown_text(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut chars = line.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') =>
+            {
+                out.push_str("&amp;")
+            }
+            // Block markers only count at the start of a line.
+            '#' | '-' | '+' | '=' if first => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        first = false;
+    }
+    // `1. ` or `1) ` at the start would open a numbered list.
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && matches!(out[digits..].chars().next(), Some('.' | ')')) {
+        out.insert(digits, '\\');
+    }
+    out
 }
 
 /// The environment, with `overrides` searched before the built-in templates.
@@ -70,8 +98,13 @@ pub fn environment(overrides: Option<PathBuf>) -> Environment<'static> {
     env.add_filter("markdown", |text: Option<String>| {
         Value::from_safe_string(markdown_html(text.as_deref().unwrap_or("")))
     });
+    // Both names escape the same way: `md_cell` is kept for templates
+    // written before `md_text` existed.
+    env.add_filter("md_text", |text: Option<String>| {
+        markdown_text(text.as_deref().unwrap_or(""))
+    });
     env.add_filter("md_cell", |text: Option<String>| {
-        markdown_cell(text.as_deref().unwrap_or(""))
+        markdown_text(text.as_deref().unwrap_or(""))
     });
     env
 }
@@ -101,7 +134,25 @@ mod tests {
     }
 
     #[test]
-    fn markdown_cells_stay_in_their_column() {
-        assert_eq!(markdown_cell("a | b\nc"), "a \\| b c");
+    fn markdown_text_stays_text() {
+        assert_eq!(markdown_text("a | b\nc"), "a \\| b c");
+        assert_eq!(
+            markdown_text("<script>x</script> ![i](http://e/x.png) [l](javascript:y)"),
+            "&lt;script&gt;x&lt;/script&gt; !\\[i\\](http://e/x.png) \\[l\\](javascript:y)"
+        );
+        assert_eq!(
+            markdown_text("# Heading\n## injected"),
+            "\\# Heading ## injected"
+        );
+        assert_eq!(markdown_text("1. first"), "1\\. first");
+        assert_eq!(
+            markdown_text("**bold** _it_ `code`"),
+            "\\*\\*bold\\*\\* \\_it\\_ \\`code\\`"
+        );
+        assert_eq!(
+            markdown_text("Parents & carers &amp;"),
+            "Parents & carers &amp;amp;"
+        );
+        assert_eq!(markdown_text("£1,020 (see 2.1)"), "£1,020 (see 2.1)");
     }
 }

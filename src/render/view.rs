@@ -6,11 +6,12 @@ use serde::Serialize;
 
 use crate::compile::CompiledPlan;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::figures::{Cell, PlanFigures, Rollup};
+use crate::figures::{ActivityFigures, Availability, Cell, PlanFigures, Rollup, RollupTotals, Sum};
 use crate::framework::Framework;
 use crate::model::*;
 use crate::money::{Money, format_gbp, format_plain};
 use crate::resolve;
+use crate::source::Span;
 
 use super::chart;
 
@@ -51,15 +52,109 @@ impl Draft {
     }
 }
 
+/// One line that makes up a total: where it is written, so that an
+/// auditor can check a figure without opening the plan files.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceLine {
+    pub id: String,
+    pub title: String,
+    /// The amount this line adds, or that it cannot be read.
+    pub amount: String,
+    /// `file:line`.
+    pub location: String,
+}
+
+/// Finds where figures came from: the activities a total is made of, and
+/// the place of any span.
+pub struct Tracer<'a> {
+    pub activities: &'a [ActivityFigures],
+    pub locate: &'a (dyn Fn(Span) -> String + Sync),
+}
+
+impl Tracer<'_> {
+    pub fn lines(&self, sum: &Sum) -> Vec<TraceLine> {
+        let mut lines: Vec<TraceLine> = sum
+            .parts
+            .iter()
+            .map(|part| {
+                let a = &self.activities[part.activity];
+                TraceLine {
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    amount: part
+                        .amount
+                        .map_or_else(|| "cannot be read".to_string(), format_gbp),
+                    location: (self.locate)(a.span),
+                }
+            })
+            .collect();
+        if sum.lost > 0 {
+            lines.push(TraceLine {
+                id: String::new(),
+                title: format!(
+                    "{} item{} with money that could not be read",
+                    sum.lost,
+                    if sum.lost == 1 { "" } else { "s" }
+                ),
+                amount: "unknown".into(),
+                location: String::new(),
+            });
+        }
+        lines
+    }
+}
+
+/// A total as a person reads it: `£1,020`, or why it is unknown.
+pub fn total_text(sum: &Sum) -> String {
+    match sum.value() {
+        Some(value) => format_gbp(value),
+        None => unknown_text(sum.unreadable()),
+    }
+}
+
+fn unknown_text(unreadable: usize) -> String {
+    format!(
+        "unknown ({unreadable} amount{} cannot be read)",
+        if unreadable == 1 { "" } else { "s" }
+    )
+}
+
+/// Money available as a person reads it: a total only when every source
+/// states its amount.
+pub fn availability_text(a: &Availability) -> String {
+    if a.unreadable > 0 {
+        return unknown_text(a.unreadable);
+    }
+    match a.known() {
+        Some(value) => format_gbp(value),
+        None if a.partial() => format!(
+            "{} stated for {} of {} sources",
+            format_gbp(a.stated),
+            a.sources_stated,
+            a.sources
+        ),
+        None => String::new(),
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Amounts {
+    /// Empty when no source states an amount; partly stated availability
+    /// says so (`£4,462.20 stated for 1 of 5 sources`).
     pub available: String,
     pub allocated: String,
+    /// Empty unless every amount it depends on is known.
     pub unallocated: String,
-    /// Plain decimals, for machine-readable outputs.
+    /// Plain decimals, for machine-readable outputs: the stated amounts,
+    /// the known part of the allocation, the unallocated amount.
     pub available_plain: String,
     pub allocated_plain: String,
     pub unallocated_plain: String,
+    /// Whether the allocation is known in full.
+    pub allocated_known: bool,
+    /// The lines that make up the allocation, and the available money.
+    pub allocated_trace: Vec<TraceLine>,
+    pub available_trace: Vec<TraceLine>,
 }
 
 fn opt(value: Option<Money>) -> String {
@@ -68,17 +163,6 @@ fn opt(value: Option<Money>) -> String {
 
 fn opt_plain(value: Option<Money>) -> String {
     value.map_or_else(String::new, format_plain)
-}
-
-fn amounts(available: Option<Money>, allocated: Money, unallocated: Option<Money>) -> Amounts {
-    Amounts {
-        available: opt(available),
-        allocated: format_gbp(allocated),
-        unallocated: opt(unallocated),
-        available_plain: opt_plain(available),
-        allocated_plain: format_plain(allocated),
-        unallocated_plain: opt_plain(unallocated),
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,6 +245,8 @@ pub struct ActivityView {
     pub actions: Vec<ActionView>,
     pub status: Option<StatusView>,
     pub ecm_outcomes: Vec<String>,
+    /// The id of the item several plans share, if any.
+    pub shared: Option<String>,
 }
 
 impl ActivityView {
@@ -196,6 +282,7 @@ pub struct PriorityView {
     pub title: String,
     pub outcome: Option<String>,
     pub total: String,
+    pub total_trace: Vec<TraceLine>,
     pub tbc: usize,
     pub aims: Vec<String>,
     pub core_offer: Vec<String>,
@@ -217,6 +304,7 @@ pub struct SectionView {
     pub title: String,
     pub countywide: bool,
     pub total: String,
+    pub total_trace: Vec<TraceLine>,
     pub tbc: usize,
     pub description: Option<String>,
     pub priorities: Vec<PriorityView>,
@@ -228,6 +316,8 @@ pub struct OutcomeTotal {
     pub title: String,
     pub local: String,
     pub countywide: String,
+    pub local_trace: Vec<TraceLine>,
+    pub countywide_trace: Vec<TraceLine>,
     pub activities: usize,
 }
 
@@ -269,11 +359,16 @@ pub struct PlanView {
     pub approval: Option<ApprovalView>,
     pub draft: Option<Draft>,
     pub sources: Vec<SourceView>,
+    /// The plan's own money that names no source; empty when none.
     pub unsourced: String,
+    pub unsourced_plain: String,
+    pub unsourced_trace: Vec<TraceLine>,
     pub totals: Amounts,
+    /// Countywide figures; empty when the plan has none.
     pub countywide: String,
-    /// Every activity cost, the plan's own and countywide, as a plain decimal.
-    pub all_costs_plain: String,
+    pub countywide_plain: String,
+    pub countywide_known: bool,
+    pub countywide_trace: Vec<TraceLine>,
     pub tbc: Vec<String>,
     pub sections: Vec<SectionView>,
     pub outcome_titles: Vec<String>,
@@ -283,6 +378,9 @@ pub struct PlanView {
     pub core_offer: Vec<CoreOfferRow>,
     pub chart_outcomes: String,
     pub chart_sources: String,
+    /// Each activity's id and shared id, in the order of the figures.
+    #[serde(skip)]
+    pub activity_ids: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -359,6 +457,7 @@ fn cost_view(plan: &Plan, section: &Section, priority: &Priority, cost: Option<&
         CostKind::Tbc => ("tbc", "TBC".to_string(), String::new()),
         CostKind::NotApplicable => ("not-applicable", "N/A".to_string(), String::new()),
         CostKind::See(id) => ("see", format!("see {}", id.value), String::new()),
+        CostKind::Unreadable => ("unreadable", "cannot be read".to_string(), String::new()),
         CostKind::Met { by, how } => (
             match how {
                 MetBy::InKind => "in-kind",
@@ -500,6 +599,7 @@ fn activity_view(
             })
             .collect(),
         status: latest.map(status_view),
+        shared: activity.shared.as_ref().map(|s| s.value.clone()),
         ecm_outcomes: served
             .iter()
             .filter_map(|n| framework.outcome_by_number(*n))
@@ -511,12 +611,17 @@ fn activity_view(
 pub fn plan_view(
     compiled: &CompiledPlan,
     framework: &Framework,
+    locate: &(dyn Fn(Span) -> String + Sync),
     slug: String,
     revision: String,
     draft: Option<Draft>,
 ) -> PlanView {
     let plan = &compiled.plan;
     let figures: &PlanFigures = &compiled.figures;
+    let tracer = Tracer {
+        activities: &figures.activities,
+        locate,
+    };
     let mut sections = Vec::new();
     for (section, section_figures) in plan.sections.iter().zip(&figures.sections) {
         let priorities = section
@@ -530,7 +635,8 @@ pub fn plan_view(
                     .outcome
                     .and_then(|n| framework.outcome_by_number(n))
                     .map(|o| o.title.clone()),
-                total: format_gbp(pf.total),
+                total: total_text(&pf.total),
+                total_trace: tracer.lines(&pf.total),
                 tbc: pf.tbc,
                 aims: priority
                     .aims
@@ -594,7 +700,8 @@ pub fn plan_view(
             id: section.id.value.clone(),
             title: section.title.clone(),
             countywide: section.scope == Scope::Countywide,
-            total: format_gbp(section_figures.total),
+            total: total_text(&section_figures.total),
+            total_trace: tracer.lines(&section_figures.total),
             tbc: section_figures.tbc,
             description: section.description.clone(),
             priorities,
@@ -670,21 +777,69 @@ pub fn plan_view(
                 name: f.name.clone(),
                 note: s.note.clone(),
                 restricted_to: s.restricted_to.iter().map(|r| r.value.clone()).collect(),
-                amounts: amounts(f.available, f.allocated, f.unallocated),
+                amounts: Amounts {
+                    available: if f.unreadable {
+                        unknown_text(1)
+                    } else {
+                        opt(f.available)
+                    },
+                    allocated: total_text(&f.allocated),
+                    unallocated: opt(f.unallocated),
+                    available_plain: opt_plain(f.available),
+                    allocated_plain: format_plain(f.allocated.known()),
+                    unallocated_plain: opt_plain(f.unallocated),
+                    allocated_known: f.allocated.value().is_some(),
+                    allocated_trace: tracer.lines(&f.allocated),
+                    available_trace: Vec::new(),
+                },
             })
             .collect(),
-        unsourced: if figures.unsourced.is_zero() {
+        unsourced: if figures.unsourced.parts.is_empty()
+            || figures.unsourced.value() == Some(Money::ZERO)
+        {
             String::new()
         } else {
-            format_gbp(figures.unsourced)
+            total_text(&figures.unsourced)
         },
-        totals: amounts(figures.available, figures.allocated, figures.unallocated),
-        countywide: if figures.countywide.is_zero() {
+        unsourced_plain: format_plain(figures.unsourced.known()),
+        unsourced_trace: tracer.lines(&figures.unsourced),
+        totals: Amounts {
+            available: availability_text(&figures.availability),
+            allocated: total_text(&figures.allocated),
+            unallocated: opt(figures.unallocated),
+            available_plain: if figures.availability.sources_stated > 0 {
+                format_plain(figures.availability.stated)
+            } else {
+                String::new()
+            },
+            allocated_plain: format_plain(figures.allocated.known()),
+            unallocated_plain: opt_plain(figures.unallocated),
+            allocated_known: figures.allocated.value().is_some(),
+            allocated_trace: tracer.lines(&figures.allocated),
+            available_trace: plan
+                .sources
+                .iter()
+                .zip(&figures.sources)
+                .map(|(s, f)| TraceLine {
+                    id: f.id.clone(),
+                    title: f.name.clone(),
+                    amount: if f.unreadable {
+                        "cannot be read".into()
+                    } else {
+                        f.available.map_or_else(|| "not stated".into(), format_gbp)
+                    },
+                    location: locate(s.amount.as_ref().map_or(s.id.span, |a| a.span)),
+                })
+                .collect(),
+        },
+        countywide: if figures.countywide.parts.is_empty() && figures.countywide.lost == 0 {
             String::new()
         } else {
-            format_gbp(figures.countywide)
+            total_text(&figures.countywide)
         },
-        all_costs_plain: format_plain(figures.all_costs),
+        countywide_plain: format_plain(figures.countywide.known()),
+        countywide_known: figures.countywide.value().is_some(),
+        countywide_trace: tracer.lines(&figures.countywide),
         tbc: figures.tbc_ids().iter().map(|s| s.to_string()).collect(),
         sections,
         outcome_titles: figures.outcomes.iter().map(|o| o.title.clone()).collect(),
@@ -694,8 +849,10 @@ pub fn plan_view(
             .map(|o| OutcomeTotal {
                 number: o.number,
                 title: o.title.clone(),
-                local: format_gbp(o.local),
-                countywide: format_gbp(o.countywide),
+                local: total_text(&o.local),
+                countywide: total_text(&o.countywide),
+                local_trace: tracer.lines(&o.local),
+                countywide_trace: tracer.lines(&o.countywide),
                 activities: o.activities,
             })
             .collect(),
@@ -724,23 +881,129 @@ pub fn plan_view(
             .map(|c| c.title().to_string())
             .collect(),
         core_offer,
-        chart_outcomes: chart::outcomes(&figures.outcomes),
-        chart_sources: chart::sources(&figures.sources),
+        chart_outcomes: chart::outcomes(
+            &figures
+                .outcomes
+                .iter()
+                .map(|o| (o.title.as_str(), o.local.known()))
+                .collect::<Vec<_>>(),
+        ),
+        activity_ids: figures
+            .activities
+            .iter()
+            .map(|a| (a.id.clone(), a.shared.clone()))
+            .collect(),
+        chart_sources: chart::sources(
+            &figures
+                .sources
+                .iter()
+                .map(|s| (s.name.as_str(), s.available, s.allocated.known()))
+                .collect::<Vec<_>>(),
+        ),
     }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexPlan {
     pub slug: String,
+    pub id: String,
     pub name: String,
     pub kind: String,
     pub authority: Option<String>,
     pub period: String,
     pub status: String,
+    /// The plan's own figures, as its page shows them.
     pub totals: Amounts,
     pub countywide: String,
     pub tbc: usize,
     pub draft: bool,
+    /// Shared items of this plan already counted under an earlier plan:
+    /// the money not counted again, and the items.
+    pub repeated: String,
+    /// The plan's own money in those items, as a plain decimal.
+    pub repeated_allocated_plain: Option<String>,
+    pub repeats: Vec<RepeatView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RepeatView {
+    pub activity: String,
+    pub shared: String,
+    pub counted_in: String,
+}
+
+/// Totals of a group of plans, or of one authority's plans in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupTotals {
+    pub plans: usize,
+    pub available: String,
+    pub available_plain: String,
+    /// The plans' own money, shared items counted once.
+    pub allocated: String,
+    pub allocated_plain: String,
+    pub allocated_known: bool,
+    pub countywide: String,
+    pub countywide_plain: String,
+    pub countywide_known: bool,
+    /// Money of shared items not counted again (empty when none).
+    pub repeated: String,
+    pub repeated_allocated_plain: String,
+    pub repeated_countywide_plain: String,
+    pub unallocated: String,
+    pub unallocated_plain: String,
+    pub tbc: usize,
+}
+
+fn group_totals(t: &RollupTotals) -> GroupTotals {
+    let c = &t.counted;
+    let counted = |amount: Money, unreadable: usize| {
+        if unreadable > 0 {
+            unknown_text(unreadable)
+        } else {
+            format_gbp(amount)
+        }
+    };
+    let repeated = c.repeated_allocated + c.repeated_countywide;
+    GroupTotals {
+        plans: t.plans,
+        available: availability_text(&t.availability),
+        available_plain: if t.availability.sources_stated > 0 {
+            format_plain(t.availability.stated)
+        } else {
+            String::new()
+        },
+        allocated: counted(c.allocated, c.allocated_unreadable),
+        allocated_plain: format_plain(c.allocated),
+        allocated_known: c.allocated_unreadable == 0,
+        countywide: counted(c.countywide, c.countywide_unreadable),
+        countywide_plain: format_plain(c.countywide),
+        countywide_known: c.countywide_unreadable == 0,
+        repeated: if repeated.is_zero() {
+            String::new()
+        } else {
+            format_gbp(repeated)
+        },
+        repeated_allocated_plain: format_plain(c.repeated_allocated),
+        repeated_countywide_plain: format_plain(c.repeated_countywide),
+        unallocated: opt(t.unallocated),
+        unallocated_plain: opt_plain(t.unallocated),
+        tbc: t.tbc,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorityView {
+    /// The authority's name, or `No authority named`.
+    pub name: String,
+    pub totals: GroupTotals,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RollupOutcomeView {
+    pub number: u8,
+    pub title: String,
+    pub allocated: String,
+    pub activities: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -751,81 +1014,187 @@ pub struct RollupSourceView {
     pub allocated: String,
 }
 
+/// Plans of one kind, with their totals: cluster plans and county plans
+/// are reported apart and never added together.
 #[derive(Debug, Clone, Serialize)]
-pub struct CountywideView {
+pub struct GroupView {
+    /// `cluster` or `county`.
+    pub kind: String,
+    /// `Cluster plans`, `County plans`.
+    pub title: String,
+    /// What the group's money is.
+    pub note: String,
+    pub plans: Vec<IndexPlan>,
+    /// Subtotals per local authority; empty when no plan names one.
+    pub authorities: Vec<AuthorityView>,
+    pub totals: GroupTotals,
+    pub outcomes: Vec<RollupOutcomeView>,
+    pub sources: Vec<RollupSourceView>,
+    /// The plans' own money naming no source, counted once; empty if none.
+    pub unsourced: String,
+    pub unsourced_plain: String,
+    pub chart_outcomes: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub shared: Option<String>,
     pub title: String,
     pub amount: String,
+    /// `countywide` or `local`.
+    pub scope: String,
+    pub kind: String,
     pub plans: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexView {
+    /// Every plan, in order.
     pub plans: Vec<IndexPlan>,
-    /// All plans' sources added up.
-    pub totals: Amounts,
-    /// Every activity cost of every plan, as a plain decimal.
-    pub all_costs_plain: String,
-    pub allocated: String,
-    pub countywide: String,
-    pub tbc: usize,
-    pub outcomes: Vec<OutcomeTotal>,
-    pub sources: Vec<RollupSourceView>,
-    pub countywide_items: Vec<CountywideView>,
-    pub chart_outcomes: String,
+    /// Cluster plans, then county plans: each kind with its own totals.
+    pub groups: Vec<GroupView>,
+    /// Countywide items and items several plans share, each counted once.
+    pub items: Vec<ItemView>,
+}
+
+fn kind_key(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Cluster => "cluster",
+        PlanKind::County => "county",
+    }
 }
 
 pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
+    let index_plan = |p: &PlanView, row: Option<&crate::figures::RollupPlan>| IndexPlan {
+        slug: p.slug.clone(),
+        id: p.id.clone(),
+        name: p.name.clone(),
+        kind: p.kind.clone(),
+        authority: p.authority.clone(),
+        period: p.period.clone(),
+        status: p.status.clone(),
+        totals: p.totals.clone(),
+        countywide: p.countywide.clone(),
+        tbc: p.tbc.len(),
+        draft: p.draft.is_some(),
+        repeated: row.map_or_else(String::new, |r| {
+            let repeated = r.counted.repeated_allocated + r.counted.repeated_countywide;
+            if repeated.is_zero() {
+                String::new()
+            } else {
+                format_gbp(repeated)
+            }
+        }),
+        repeated_allocated_plain: row.map(|r| format_plain(r.counted.repeated_allocated)),
+        repeats: row.map_or_else(Vec::new, |r| {
+            r.repeats
+                .iter()
+                .filter_map(|(a, counted_in)| {
+                    let activity = p.activity_ids.get(*a)?;
+                    Some(RepeatView {
+                        activity: activity.0.clone(),
+                        shared: activity.1.clone().unwrap_or_default(),
+                        counted_in: counted_in.clone(),
+                    })
+                })
+                .collect()
+        }),
+    };
     IndexView {
-        plans: plans
+        plans: plans.iter().map(|p| index_plan(p, None)).collect(),
+        groups: rollup
+            .groups
             .iter()
-            .map(|p| IndexPlan {
-                slug: p.slug.clone(),
-                name: p.name.clone(),
-                kind: p.kind.clone(),
-                authority: p.authority.clone(),
-                period: p.period.clone(),
-                status: p.status.clone(),
-                totals: p.totals.clone(),
-                countywide: p.countywide.clone(),
-                tbc: p.tbc.len(),
-                draft: p.draft.is_some(),
+            .map(|g| GroupView {
+                kind: kind_key(g.kind).into(),
+                title: match g.kind {
+                    PlanKind::Cluster => "Cluster plans",
+                    PlanKind::County => "County plans",
+                }
+                .into(),
+                note: match g.kind {
+                    PlanKind::Cluster => "Each cluster's own allocation. Countywide items are county totals, counted once and kept apart from every cluster's own money.",
+                    PlanKind::County => "County budgets, as the county plans state them: never added to the clusters' allocations.",
+                }
+                .into(),
+                plans: g
+                    .plans
+                    .iter()
+                    .filter_map(|r| plans.get(r.plan).map(|p| index_plan(p, Some(r))))
+                    .collect(),
+                authorities: g
+                    .authorities
+                    .iter()
+                    .map(|a| AuthorityView {
+                        name: a
+                            .authority
+                            .clone()
+                            .unwrap_or_else(|| "No authority named".into()),
+                        totals: group_totals(&a.totals),
+                    })
+                    .collect(),
+                totals: group_totals(&g.totals),
+                outcomes: g
+                    .outcomes
+                    .iter()
+                    .map(|o| RollupOutcomeView {
+                        number: o.number,
+                        title: o.title.clone(),
+                        allocated: if o.unreadable > 0 {
+                            unknown_text(o.unreadable)
+                        } else {
+                            format_gbp(o.allocated)
+                        },
+                        activities: o.activities,
+                    })
+                    .collect(),
+                sources: g
+                    .sources
+                    .iter()
+                    .map(|s| RollupSourceView {
+                        name: s.name.clone(),
+                        plans: s.plans,
+                        available: availability_text(&s.availability),
+                        allocated: if s.unreadable > 0 {
+                            unknown_text(s.unreadable)
+                        } else {
+                            format_gbp(s.allocated)
+                        },
+                    })
+                    .collect(),
+                unsourced: if g.unsourced.is_zero() {
+                    String::new()
+                } else {
+                    format_gbp(g.unsourced)
+                },
+                unsourced_plain: format_plain(g.unsourced),
+                chart_outcomes: chart::outcomes(
+                    &g.outcomes
+                        .iter()
+                        .map(|o| (o.title.as_str(), o.allocated))
+                        .collect::<Vec<_>>(),
+                ),
             })
             .collect(),
-        totals: amounts(rollup.available, rollup.allocated, rollup.unallocated),
-        all_costs_plain: format_plain(rollup.all_costs),
-        allocated: format_gbp(rollup.allocated),
-        countywide: format_gbp(rollup.countywide),
-        tbc: rollup.tbc,
-        outcomes: rollup
-            .outcomes
+        items: rollup
+            .items
             .iter()
-            .map(|o| OutcomeTotal {
-                number: o.number,
-                title: o.title.clone(),
-                local: format_gbp(o.local),
-                countywide: String::new(),
-                activities: o.activities,
-            })
-            .collect(),
-        sources: rollup
-            .sources
-            .iter()
-            .map(|s| RollupSourceView {
-                name: s.name.clone(),
-                plans: s.plans,
-                available: opt(s.available),
-                allocated: format_gbp(s.allocated),
-            })
-            .collect(),
-        countywide_items: rollup
-            .countywide_items
-            .iter()
-            .map(|i| CountywideView {
+            .map(|i| ItemView {
+                shared: i.shared.clone(),
                 title: i.title.clone(),
-                amount: opt(i.amount),
+                amount: if i.unreadable {
+                    "cannot be read".into()
+                } else {
+                    opt(i.amount)
+                },
+                scope: match i.scope {
+                    Scope::Local => "local",
+                    Scope::Countywide => "countywide",
+                }
+                .into(),
+                kind: kind_key(i.kind).into(),
                 plans: i.plans.clone(),
             })
             .collect(),
-        chart_outcomes: chart::outcomes(&rollup.outcomes),
     }
 }

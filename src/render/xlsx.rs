@@ -36,13 +36,16 @@ fn money(plain: &str) -> Cell {
 /// columns, frozen header, filter and column widths.
 /// `totals` are planc's own figures for the money columns, in order: they
 /// are the formulas' cached results, which applications that do not
-/// recalculate on opening (LibreOffice, by default) show.
+/// recalculate on opening (LibreOffice, by default) show, and they equal
+/// what the formulas give, because every row a total covers is on the
+/// sheet. A column whose figure is `None` gets no formula.
 fn sheet(
     worksheet: &mut Worksheet,
     name: &str,
     columns: &[Column],
     rows: &[Vec<Cell>],
-    totals: &[&str],
+    total_label: &str,
+    totals: &[Option<&str>],
 ) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let pounds = Format::new().set_num_format("£#,##0.00");
@@ -71,12 +74,16 @@ fn sheet(
     let last = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     if columns.iter().any(|c| c.money) && !rows.is_empty() {
         let total_row = last + 1;
-        worksheet.write_string_with_format(total_row, 0, "Total", &bold)?;
+        worksheet.write_string_with_format(total_row, 0, total_label, &bold)?;
+        widths[0] = widths[0].max(total_label.chars().count());
         let money_columns = columns.iter().enumerate().filter(|(_, c)| c.money);
         for (i, (c, _)) in money_columns.enumerate() {
+            let Some(Some(figure)) = totals.get(i) else {
+                continue;
+            };
             let letter = rust_xlsxwriter::utility::column_number_to_name(c as u16);
-            let formula = Formula::new(format!("=SUM({letter}2:{letter}{})", last + 1))
-                .set_result(totals.get(i).copied().unwrap_or(""));
+            let formula =
+                Formula::new(format!("=SUM({letter}2:{letter}{})", last + 1)).set_result(*figure);
             worksheet.write_formula_with_format(total_row, c as u16, formula, &total)?;
         }
     }
@@ -93,17 +100,41 @@ fn sheet(
     Ok(())
 }
 
-fn activity_rows(plans: &[&PlanView], with_plan: bool) -> Vec<Vec<Cell>> {
+/// A plan, and for a roll-up, the activities of it that are shared items
+/// counted under an earlier plan (by id, with that plan).
+struct Member<'a> {
+    plan: &'a PlanView,
+    repeats: Vec<(&'a str, &'a str)>,
+    repeated_allocated: Option<&'a str>,
+}
+
+fn activity_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
     let mut rows = Vec::new();
-    for plan in plans {
+    for member in members {
+        let plan = member.plan;
         for section in &plan.sections {
             for priority in &section.priorities {
                 for a in &priority.activities {
+                    let counted_in = member
+                        .repeats
+                        .iter()
+                        .find(|(id, _)| *id == a.id)
+                        .map(|(_, plan)| *plan);
                     let mut row = Vec::new();
                     if with_plan {
                         row.push(Cell::Text(plan.id.clone()));
                     }
                     let partners = a.all_partners();
+                    let counted = if counted_in.is_some() {
+                        ""
+                    } else {
+                        a.cost.amount_plain.as_str()
+                    };
+                    let (own, countywide) = if section.countywide {
+                        ("", counted)
+                    } else {
+                        (counted, "")
+                    };
                     row.extend([
                         Cell::Text(section.title.clone()),
                         Cell::Text(
@@ -124,8 +155,13 @@ fn activity_rows(plans: &[&PlanView], with_plan: bool) -> Vec<Vec<Cell>> {
                                 .collect::<Vec<_>>()
                                 .join("; "),
                         ),
-                        money(&a.cost.amount_plain),
+                        money(own),
+                        money(countywide),
                         Cell::Text(a.cost.text.clone()),
+                        Cell::Text(a.shared.clone().unwrap_or_default()),
+                        Cell::Text(
+                            counted_in.map_or_else(String::new, |p| format!("counted under {p}")),
+                        ),
                         Cell::Text(a.cost.sources.join("; ")),
                         Cell::Text(partners.join("; ")),
                         Cell::Text(a.lead.clone().unwrap_or_default()),
@@ -141,15 +177,18 @@ fn activity_rows(plans: &[&PlanView], with_plan: bool) -> Vec<Vec<Cell>> {
 }
 
 /// Activity columns; `true` marks money.
-const ACTIVITY_COLUMNS: [(&str, bool); 13] = [
+const ACTIVITY_COLUMNS: [(&str, bool); 16] = [
     ("Section", false),
     ("Scope", false),
     ("Priority", false),
     ("Id", false),
     ("Title", false),
     ("Outcome codes", false),
-    ("Cost", true),
+    ("Own cost", true),
+    ("Countywide cost", true),
     ("Cost as written", false),
+    ("Shared item", false),
+    ("Counted", false),
     ("Source", false),
     ("Partners", false),
     ("Lead", false),
@@ -164,67 +203,120 @@ const FUNDING_COLUMNS: [(&str, bool); 4] = [
     ("Unallocated", true),
 ];
 
-fn funding_rows(plans: &[&PlanView], with_plan: bool) -> Vec<Vec<Cell>> {
+/// Every source of every plan, the money naming no source, and for a
+/// roll-up the shared items not counted again: every row the totals cover.
+fn funding_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
     let mut rows = Vec::new();
-    for plan in plans {
-        for source in &plan.sources {
+    for member in members {
+        let plan = member.plan;
+        let mut push = |cells: [Cell; 4]| {
             let mut row = Vec::new();
             if with_plan {
                 row.push(Cell::Text(plan.id.clone()));
             }
-            row.extend([
+            row.extend(cells);
+            rows.push(row);
+        };
+        for source in &plan.sources {
+            push([
                 Cell::Text(source.name.clone()),
                 money(&source.amounts.available_plain),
                 money(&source.amounts.allocated_plain),
                 money(&source.amounts.unallocated_plain),
             ]);
-            rows.push(row);
+        }
+        if !plan.unsourced.is_empty() {
+            push([
+                Cell::Text("No source named".into()),
+                Cell::Money(None),
+                money(&plan.unsourced_plain),
+                Cell::Money(None),
+            ]);
+        }
+        if let Some(repeated) = member.repeated_allocated {
+            push([
+                Cell::Text("Shared items counted under another plan".into()),
+                Cell::Money(None),
+                Cell::Money(repeated.parse::<f64>().ok().map(|v| -v)),
+                Cell::Money(None),
+            ]);
         }
     }
     rows
 }
 
-/// planc's totals for a workbook's money columns: the activities' costs, and
-/// the sources' available, allocated and unallocated.
+/// planc's totals for a workbook's money columns: the activities' own and
+/// countywide costs, and the sources' available, allocated and unallocated.
 struct Totals<'a> {
-    costs: &'a str,
+    own: &'a str,
+    own_known: bool,
+    countywide: &'a str,
+    countywide_known: bool,
     available: &'a str,
-    allocated: &'a str,
     unallocated: &'a str,
 }
 
-fn workbook(plans: &[&PlanView], with_plan: bool, totals: Totals) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    // A fixed creation date, so that the same plans give the same bytes.
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    let prefixed = |columns: &[(&str, bool)]| -> Vec<Column> {
-        let mut all = Vec::new();
-        if with_plan {
-            all.push(col("Plan", false));
-        }
-        all.extend(columns.iter().map(|(title, money)| col(title, *money)));
-        all
-    };
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
+}
+
+/// "Total", or what keeps it from being the whole figure.
+fn total_label(known: bool) -> &'static str {
+    if known {
+        "Total"
+    } else {
+        "Total of the amounts that can be read"
+    }
+}
+
+fn prefixed(columns: &[(&str, bool)], with_plan: bool) -> Vec<Column> {
+    let mut all = Vec::new();
+    if with_plan {
+        all.push(col("Plan", false));
+    }
+    all.extend(columns.iter().map(|(title, money)| col(title, *money)));
+    all
+}
+
+fn money_sheets(
+    workbook: &mut Workbook,
+    prefix: &str,
+    members: &[Member],
+    with_plan: bool,
+    totals: &Totals,
+) -> Result<(), XlsxError> {
     sheet(
         workbook.add_worksheet(),
-        "Activities",
-        &prefixed(&ACTIVITY_COLUMNS),
-        &activity_rows(plans, with_plan),
-        &[totals.costs],
+        &format!("{prefix}Activities"),
+        &prefixed(&ACTIVITY_COLUMNS, with_plan),
+        &activity_rows(members, with_plan),
+        total_label(totals.own_known && totals.countywide_known),
+        &[Some(totals.own), Some(totals.countywide)],
     )?;
     sheet(
         workbook.add_worksheet(),
-        "Funding",
-        &prefixed(&FUNDING_COLUMNS),
-        &funding_rows(plans, with_plan),
-        &[totals.available, totals.allocated, totals.unallocated],
-    )?;
+        &format!("{prefix}Funding"),
+        &prefixed(&FUNDING_COLUMNS, with_plan),
+        &funding_rows(members, with_plan),
+        total_label(totals.own_known),
+        &[
+            non_empty(totals.available),
+            Some(totals.own),
+            non_empty(totals.unallocated),
+        ],
+    )
+}
+
+fn outcome_sheet(
+    workbook: &mut Workbook,
+    plans: &[&PlanView],
+    with_plan: bool,
+) -> Result<(), XlsxError> {
     let titles = plans
         .first()
         .map(|p| p.outcome_titles.clone())
         .unwrap_or_default();
-    let mut outcome_columns = prefixed(&[("Activity", false), ("Title", false)]);
+    let mut outcome_columns = prefixed(&[("Activity", false), ("Title", false)], with_plan);
     outcome_columns.extend(titles.iter().map(|t| col(t, false)));
     let mut rows = Vec::new();
     for plan in plans {
@@ -253,28 +345,82 @@ fn workbook(plans: &[&PlanView], with_plan: bool, totals: Totals) -> Result<Vec<
         "Outcomes",
         &outcome_columns,
         &rows,
+        "Total",
         &[],
-    )?;
-    workbook.save_to_buffer()
+    )
+}
+
+fn new_workbook() -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    // A fixed creation date, so that the same plans give the same bytes.
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(workbook)
 }
 
 pub fn plan(plan: &PlanView) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = new_workbook()?;
     let totals = Totals {
-        costs: &plan.all_costs_plain,
+        own: &plan.totals.allocated_plain,
+        own_known: plan.totals.allocated_known,
+        countywide: &plan.countywide_plain,
+        countywide_known: plan.countywide_known,
         available: &plan.totals.available_plain,
-        allocated: &plan.totals.allocated_plain,
         unallocated: &plan.totals.unallocated_plain,
     };
-    workbook(&[plan], false, totals)
+    let member = Member {
+        plan,
+        repeats: Vec::new(),
+        repeated_allocated: None,
+    };
+    money_sheets(&mut workbook, "", &[member], false, &totals)?;
+    outcome_sheet(&mut workbook, &[plan], false)?;
+    workbook.save_to_buffer()
 }
 
+/// The roll-up: for each kind of plan its own activities and funding
+/// sheets, whose totals are the roll-up's (shared items counted once), and
+/// the outcome matrix of every plan.
 pub fn rollup(plans: &[PlanView], index: &IndexView) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = new_workbook()?;
+    let by_slug: std::collections::HashMap<&str, &PlanView> =
+        plans.iter().map(|p| (p.slug.as_str(), p)).collect();
+    for group in &index.groups {
+        let members: Vec<Member> = group
+            .plans
+            .iter()
+            .filter_map(|ip| {
+                let plan = by_slug.get(ip.slug.as_str())?;
+                Some(Member {
+                    plan,
+                    repeats: ip
+                        .repeats
+                        .iter()
+                        .map(|r| (r.activity.as_str(), r.counted_in.as_str()))
+                        .collect(),
+                    repeated_allocated: ip
+                        .repeated_allocated_plain
+                        .as_deref()
+                        .filter(|r| *r != "0.00"),
+                })
+            })
+            .collect();
+        let t = &group.totals;
+        let totals = Totals {
+            own: &t.allocated_plain,
+            own_known: t.allocated_known,
+            countywide: &t.countywide_plain,
+            countywide_known: t.countywide_known,
+            available: &t.available_plain,
+            unallocated: &t.unallocated_plain,
+        };
+        let prefix = match group.kind.as_str() {
+            "county" => "County ",
+            _ => "Cluster ",
+        };
+        money_sheets(&mut workbook, prefix, &members, true, &totals)?;
+    }
     let all: Vec<&PlanView> = plans.iter().collect();
-    let totals = Totals {
-        costs: &index.all_costs_plain,
-        available: &index.totals.available_plain,
-        allocated: &index.totals.allocated_plain,
-        unallocated: &index.totals.unallocated_plain,
-    };
-    workbook(&all, true, totals)
+    outcome_sheet(&mut workbook, &all, true)?;
+    workbook.save_to_buffer()
 }
