@@ -959,6 +959,8 @@ impl<'d> Decoder<'d> {
     fn activity_fields(&mut self, node: &Node) -> Option<Activity> {
         let before = self.money_errors;
         let f = self.fields(node, "an activity", ACTIVITY_FIELDS)?;
+        // Money under a misspelt field of the activity: its cost is unknown.
+        let unknown_money = self.money_errors > before;
         let id = self.req_string(&f, "id", "\"1.1\"");
         let title = self.req_string(&f, "title", "Community facilities");
         let outcomes = self.list(&f, "outcomes", Self::outcome_code);
@@ -973,7 +975,7 @@ impl<'d> Decoder<'d> {
                 }
             }
         });
-        if self.money_errors > before {
+        if unknown_money {
             let span = f.get("cost").map_or(node.span, |c| c.span);
             let cost = cost.get_or_insert_with(|| Cost::unreadable(span));
             cost.kind = CostKind::Unreadable;
@@ -1142,6 +1144,7 @@ impl<'d> Decoder<'d> {
             phasing: Vec::new(),
             approx: false,
             note: None,
+            incomplete: false,
             span: node.span,
         };
         if let Some(text) = node.scalar_text() {
@@ -1154,7 +1157,16 @@ impl<'d> Decoder<'d> {
                     .map(|m| simple(CostKind::Amount(m))),
             };
         }
+        let before = self.money_errors;
         let f = self.fields(node, "a cost", COST_FIELDS)?;
+        let unknown_money = self.money_errors > before;
+        // How many lines, shares or years were written, to tell whether
+        // every one of them could be read.
+        let written = |key: &str| match f.get(key).map(|n| &n.value) {
+            Some(Value::Seq(items)) => items.len(),
+            Some(Value::Map(entries)) => entries.len(),
+            _ => 0,
+        };
         let lines = self.list(&f, "lines", |d, n| {
             let l = d.fields(n, "a cost line", &["item", "amount"])?;
             let item = d.req_string(&l, "item", "External training");
@@ -1209,6 +1221,10 @@ impl<'d> Decoder<'d> {
                 }
             },
         };
+        let lines_incomplete = lines.len() < written("lines");
+        let breakdown_incomplete = lines_incomplete || phasing.len() < written("phasing");
+        // Without every share, what each source pays is unknown.
+        let split_unknown = shares.len() < written("sources");
         let forms: Vec<&str> = ["amount", "tbc", "not_applicable", "see", "met_by"]
             .into_iter()
             .filter(|k| f.get(k).is_some())
@@ -1235,6 +1251,7 @@ impl<'d> Decoder<'d> {
                     how,
                 }
             }
+            [] if !lines.is_empty() && lines_incomplete => CostKind::Unreadable,
             [] if !lines.is_empty() => {
                 let total = lines.iter().map(|l| l.amount.value).sum();
                 let span = f.get("lines").map_or(node.span, |n| n.span);
@@ -1269,8 +1286,14 @@ impl<'d> Decoder<'d> {
             Some(Value::Str(s)) => Some(s.clone()),
             _ => None,
         };
+        let kind = if unknown_money || split_unknown {
+            CostKind::Unreadable
+        } else {
+            kind
+        };
         Some(Cost {
             kind,
+            incomplete: breakdown_incomplete,
             source: self.string(&f, "source"),
             shares,
             lines,
@@ -1470,6 +1493,35 @@ mod tests {
         assert!(
             matches!(kinds[4], CostKind::Amount(m) if m.value == "12000.50".parse::<Money>().unwrap())
         );
+    }
+
+    #[test]
+    fn money_that_cannot_be_read_leaves_its_cost_unknown_never_smaller() {
+        let (fragment, diags) = decode(
+            "priorities:\n  - id: p\n    title: P\n    activities:\n\
+             \x20     - { id: a, title: A, cost: 15k }\n\
+             \x20     - { id: b, title: B, cost: { lines: [{ item: x, amount: 8000 }, { item: y, amount: 4k }] } }\n\
+             \x20     - { id: c, title: C, cost: { amount: 20000, phasing: { \"2009\": 13000, \"2010\": \"£7,,000\" } } }\n\
+             \x20     - { id: d, title: D, cost: { amount: 600, sources: [{ source: s, amount: 300 }, { source: t, amount: x }] } }\n\
+             \x20     - { id: e, title: E, cots: 50000 }\n\
+             \x20     - { id: f, title: F, cost: { amount: 10, tbc: true } }\n\
+             \x20     - { title: G, cost: 500 }\n",
+        );
+        assert!(!diags.is_empty());
+        let activities = &fragment.priorities[0].activities;
+        let kind = |i: usize| &activities[i].cost.as_ref().unwrap().kind;
+        // An amount, a breakdown's line, a share or money under a misspelt
+        // field that cannot be read: the cost is unknown.
+        for i in [0, 1, 3, 4, 5] {
+            assert_eq!(kind(i), &CostKind::Unreadable, "{}", activities[i].id.value);
+        }
+        // A year of the phasing that cannot be read leaves the amount, and
+        // the phasing is not checked against it.
+        assert!(matches!(kind(2), CostKind::Amount(m) if m.value == Money::from(20000)));
+        assert!(activities[2].cost.as_ref().unwrap().incomplete);
+        // An activity that cannot be decoded at all is lost with its money.
+        assert_eq!(activities.len(), 6);
+        assert_eq!(fragment.lost.len(), 1);
     }
 
     #[test]

@@ -389,6 +389,9 @@ pub struct Cost {
     pub phasing: Vec<Phase>,
     pub approx: bool,
     pub note: Option<String>,
+    /// A line or year of the breakdown could not be read: the amount
+    /// stands, but the checks that the breakdown adds up are skipped.
+    pub incomplete: bool,
     pub span: Span,
 }
 
@@ -403,6 +406,7 @@ impl Cost {
             phasing: Vec::new(),
             approx: false,
             note: None,
+            incomplete: false,
             span,
         }
     }

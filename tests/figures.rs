@@ -1014,3 +1014,137 @@ fn a_plan_cannot_take_the_roll_ups_file_names() {
     );
     assert!(out.join("index-2.md").exists());
 }
+
+/// LibreOffice, told to recalculate every formula on loading, shows the
+/// totals `planc summary` prints: the cached results are what the formulas
+/// give. A copy of a workbook whose cached results were replaced by 1 shows
+/// that the recalculation really happens. Runs where LibreOffice is
+/// installed: `.ci/run` installs it and sets PLANC_TEST_LIBREOFFICE=1, which
+/// makes a missing LibreOffice a failure.
+#[test]
+fn libreoffice_recalculating_the_workbooks_gets_plancs_totals() {
+    let required = std::env::var_os("PLANC_TEST_LIBREOFFICE").is_some();
+    let found = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            !required,
+            "PLANC_TEST_LIBREOFFICE is set but soffice is not installed"
+        );
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let output = planc_in(
+        root(),
+        &[
+            "render",
+            "plans",
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+            "--revision",
+            "test",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    // A copy with every cached formula result replaced by 1.
+    let tampered = temp.path().join("tampered.xlsx");
+    {
+        let mut source =
+            zip::ZipArchive::new(fs::File::open(out.join("druids-heath.xlsx")).unwrap()).unwrap();
+        let mut copy = zip::ZipWriter::new(fs::File::create(&tampered).unwrap());
+        for i in 0..source.len() {
+            let mut entry = source.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut text).unwrap();
+            if name.starts_with("xl/worksheets/sheet") {
+                let xml = String::from_utf8(text).unwrap();
+                let mut replaced = String::new();
+                let mut rest = xml.as_str();
+                while let Some(at) = rest.find("</f><v>") {
+                    let (head, tail) = rest.split_at(at + "</f><v>".len());
+                    replaced.push_str(head);
+                    replaced.push('1');
+                    rest = &tail[tail.find("</v>").unwrap()..];
+                }
+                replaced.push_str(rest);
+                text = replaced.into_bytes();
+            }
+            copy.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut copy, &text).unwrap();
+        }
+        copy.finish().unwrap();
+    }
+    fs::copy(&tampered, out.join("tampered.xlsx")).unwrap();
+    // A LibreOffice profile that recalculates Excel files on loading.
+    let profile = temp.path().join("lo-profile");
+    write(
+        &profile.join("user/registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    );
+    let status = std::process::Command::new("soffice")
+        .current_dir(&out)
+        .args([
+            "--headless",
+            &format!("-env:UserInstallation=file://{}", profile.display()),
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            "csv",
+            "druids-heath.xlsx",
+            "bromsgrove.xlsx",
+            "index.xlsx",
+            "tampered.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let total = |file: &str| {
+        let text = fs::read_to_string(out.join("csv").join(file)).unwrap();
+        text.lines()
+            .find(|l| l.starts_with("Total"))
+            .unwrap_or_else(|| panic!("{file}: {text}"))
+            .to_string()
+    };
+    assert_eq!(total("druids-heath-Funding.csv"), "Total,62150,62150,0");
+    assert_eq!(total("tampered-Funding.csv"), "Total,62150,62150,0");
+    // Bromsgrove states no available amount: no total is claimed for it.
+    assert_eq!(total("bromsgrove-Funding.csv"), "Total,,190358,");
+    assert!(total("bromsgrove-Activities.csv").contains(",190358,90000,"));
+    // The roll-up: cluster plans and the county plan on sheets of their own.
+    let json = summary_json(root(), &["plans"]);
+    let groups = json["rollup"]["groups"].as_array().unwrap();
+    let figure = |g: usize, key: &str| {
+        let value = money(&groups[g]["totals"][key]).unwrap();
+        value.normalize().to_string()
+    };
+    assert_eq!(
+        total("index-Cluster Funding.csv"),
+        format!("Total,,66612.2,{},", figure(0, "allocated"))
+    );
+    assert!(total("index-Cluster Activities.csv").contains(&format!(
+        ",{},{},",
+        figure(0, "allocated"),
+        figure(0, "countywide")
+    )));
+    assert_eq!(
+        total("index-County Funding.csv"),
+        format!("Total,,,{},", figure(1, "allocated"))
+    );
+}

@@ -171,7 +171,8 @@ fn costs(cx: &Context, diags: &mut Diagnostics) {
             continue;
         };
         let id = &activity.id.value;
-        if !cost.lines.is_empty() {
+        // A breakdown with a line that cannot be read is reported there.
+        if !cost.lines.is_empty() && !cost.incomplete {
             let sum: Money = cost.lines.iter().map(|l| l.amount.value).sum();
             if sum != amount.value {
                 diags.push(
@@ -193,7 +194,7 @@ fn costs(cx: &Context, diags: &mut Diagnostics) {
                 );
             }
         }
-        if !cost.phasing.is_empty() {
+        if !cost.phasing.is_empty() && !cost.incomplete {
             let sum: Money = cost.phasing.iter().map(|p| p.amount.value).sum();
             if sum != amount.value {
                 let first = cost.phasing[0].year.span;
