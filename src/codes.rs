@@ -14,6 +14,7 @@ pub enum Code {
     InputBudget,
     DuplicateKey,
     NoPlanFiles,
+    OutsideRepository,
     // Structure of plan files.
     UnknownField,
     WrongType,
@@ -86,6 +87,7 @@ impl Code {
         Code::InputBudget,
         Code::DuplicateKey,
         Code::NoPlanFiles,
+        Code::OutsideRepository,
         Code::UnknownField,
         Code::WrongType,
         Code::MissingField,
@@ -231,6 +233,19 @@ impl Code {
                  path given holds none.",
                 "planc validate docs/",
                 "planc validate plans/",
+            ),
+            Code::OutsideRepository => (
+                "L008",
+                "outside-repository",
+                Error,
+                "a file or link leads outside the repository",
+                "planc runs on pull requests from people the repository does not control, \
+                 so it reads only files inside the repository (and inside paths named on \
+                 its command line). A plan file, directory, template, framework file or \
+                 planc.toml that is a symbolic link to a place outside (`/etc/passwd`, \
+                 `/proc/self/environ`, `/`) is not read. Links inside the repository are fine.",
+                "plans/cluster/plan.yaml -> /etc/passwd",
+                "plans/cluster/plan.yaml   (the file itself, or a link to ../shared/plan.yaml)",
             ),
             Code::UnknownField => (
                 "S001",

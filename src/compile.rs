@@ -14,6 +14,7 @@ use crate::decode::{self, Decoder};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figures::{self, PlanFigures};
 use crate::framework::Framework;
+use crate::load::guard::Guard;
 use crate::load::{self, FoundPlan, LoadError, PlanFiles};
 use crate::model::Plan;
 use crate::resolve::{self, Index};
@@ -45,20 +46,26 @@ fn plan_paths(paths: &[PathBuf], config: &Config) -> Vec<PathBuf> {
     vec![config.root.join("plans")]
 }
 
-fn load_framework(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics) -> Framework {
+fn load_framework(
+    config: &Config,
+    guard: &Guard,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Framework {
     let mut framework = Framework::built_in();
     let Some(path) = &config.framework else {
         return framework;
     };
-    let text = match std::fs::read_to_string(path) {
+    // Read like a plan file: inside the repository, within the size limit.
+    let text = match load::read_text(path, config.max_file_bytes, guard) {
         Ok(text) => text,
         Err(e) => {
             diags.push(
                 load::path_diagnostic(
                     sources,
                     path,
-                    Code::UnreadableFile,
-                    format!("cannot read the framework file {}: {e}", path.display()),
+                    e.code(),
+                    format!("the framework file: {}", e.message()),
                 )
                 .label("cannot be read")
                 .help("check the `framework` path in planc.toml"),
@@ -99,8 +106,14 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         Some(path) => load::read_config(&path, &mut sources, &mut diags),
         None => Config::new(PathBuf::from(".")),
     };
-    let framework = load_framework(&config, &mut sources, &mut diags);
-    let found = load::find(&plan_paths(paths, &config), &mut sources, &mut diags)?;
+    let guard = Guard::new(&config.root, paths);
+    let framework = load_framework(&config, &guard, &mut sources, &mut diags);
+    let found = load::find(
+        &plan_paths(paths, &config),
+        &guard,
+        &mut sources,
+        &mut diags,
+    )?;
     // Each plan is read, parsed, compiled and its value tree dropped on its
     // own, in parallel; file ids are fixed in advance so that the files
     // join the source map in plan order.
@@ -118,7 +131,7 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         .map(|(plan, first)| {
             let mut plan_diags = Diagnostics::default();
             let (files, plan_files) =
-                load::read_plan(plan, first, config.max_file_bytes, &mut plan_diags);
+                load::read_plan(plan, first, config.max_file_bytes, &guard, &mut plan_diags);
             let compiled = compile_plan(plan_files, &config, &framework, as_of, &mut plan_diags);
             (files, compiled, plan_diags)
         })

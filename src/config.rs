@@ -9,6 +9,10 @@ pub const FILE_NAME: &str = "planc.toml";
 /// The largest plan file planc reads, unless `max_file_bytes` says otherwise.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The most `max_file_bytes` may be: more is a mistake, or an attempt to
+/// make planc read without bound.
+pub const MAX_FILE_BYTES_LIMIT: u64 = 1024 * 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrameworkMode {
     Extend,

@@ -3,7 +3,7 @@
 //! place, and decoding goes on so that one run reports them all.
 
 use crate::codes::Code;
-use crate::config::{Config, FrameworkMode};
+use crate::config::{Config, FrameworkMode, MAX_FILE_BYTES_LIMIT};
 use crate::date::{self, DateSpec};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::node::{Node, Value};
@@ -553,8 +553,12 @@ impl<'d> Decoder<'d> {
         }
         if let Some(node) = f.get("max_file_bytes") {
             match node.scalar_text().and_then(|t| t.parse::<u64>().ok()) {
-                Some(n) if n > 0 => config.max_file_bytes = n,
-                _ => self.wrong_type(node, "max_file_bytes", "a whole number of bytes"),
+                Some(n) if n > 0 && n <= MAX_FILE_BYTES_LIMIT => config.max_file_bytes = n,
+                _ => self.wrong_type(
+                    node,
+                    "max_file_bytes",
+                    "a whole number of bytes from 1 to 1073741824 (1 GiB)",
+                ),
             }
         }
         config.checks = self.checks(&f);

@@ -5,56 +5,54 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use jiff::civil::Date;
 
 use crate::compile::{self, Compilation, CompiledPlan};
+use crate::config::DEFAULT_MAX_FILE_BYTES;
 use crate::figures::{PlanFigures, Sum};
+use crate::git;
 use crate::load::is_plan_file;
 use crate::model::{CostKind, Plan, Rag};
 use crate::money::{Money, format_gbp};
 use crate::render::view::total_text;
 
-#[derive(Debug, thiserror::Error)]
-pub enum DiffError {
-    #[error("git {args}: {message}")]
-    Git { args: String, message: String },
-}
-
-fn git(args: &[&str]) -> Result<Vec<u8>, DiffError> {
-    let output = Command::new("git")
-        .args(args)
-        .output()
-        .map_err(|e| DiffError::Git {
-            args: args.join(" "),
-            message: e.to_string(),
-        })?;
-    if !output.status.success() {
-        return Err(DiffError::Git {
-            args: args.join(" "),
-            message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        });
-    }
-    Ok(output.stdout)
-}
-
 /// The plan files under `paths` at `revision`, with their text, as planc
-/// would find them on disk.
-fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, DiffError> {
-    let mut args = vec!["ls-tree", "-r", "--name-only", revision, "--"];
-    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    args.extend(names.iter().map(String::as_str));
-    let listing = git(&args)?;
+/// would find them on disk. Links stored in git are followed while they
+/// stay inside the repository; a blob over `limit` bytes is an error, not
+/// read.
+fn files_at(
+    revision: &str,
+    paths: &[PathBuf],
+    limit: u64,
+) -> Result<Vec<(PathBuf, String)>, git::GitError> {
     let mut files = Vec::new();
-    for name in String::from_utf8_lossy(&listing).lines() {
-        let path = PathBuf::from(name);
-        if !is_plan_file(&path) || path.components().any(|c| c.as_os_str() == "templates") {
-            continue;
+    let mut pending: Vec<(PathBuf, usize)> = paths.iter().map(|p| (p.clone(), 0)).collect();
+    while let Some((path, hops)) = pending.pop() {
+        for entry in git::ls_tree(revision, std::slice::from_ref(&path))? {
+            if entry.mode == "120000" {
+                // A link: followed a few hops, inside the repository only.
+                let target = git::blob(&entry, revision, 4096)?;
+                if let Some(target) = git::link_target(&entry.path, &target)
+                    && hops < 8
+                {
+                    pending.push((target, hops + 1));
+                }
+                continue;
+            }
+            let path = &entry.path;
+            if entry.kind != "blob"
+                || !is_plan_file(path)
+                || path.components().any(|c| c.as_os_str() == "templates")
+            {
+                continue;
+            }
+            let text = git::blob(&entry, revision, limit)?;
+            files.push((path.clone(), String::from_utf8_lossy(&text).into_owned()));
         }
-        let text = git(&["show", &format!("{revision}:./{name}")])?;
-        files.push((path, String::from_utf8_lossy(&text).into_owned()));
     }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
     Ok(files)
 }
 
@@ -87,7 +85,10 @@ fn group(files: Vec<(PathBuf, String)>) -> Vec<(PathBuf, Vec<(PathBuf, String)>)
 fn side(revision: Option<&str>, paths: &[PathBuf], as_of: Date) -> anyhow::Result<Compilation> {
     match revision {
         None => Ok(compile::compile(paths, as_of)?),
-        Some(rev) => Ok(compile::compile_texts(group(files_at(rev, paths)?), as_of)),
+        Some(rev) => Ok(compile::compile_texts(
+            group(files_at(rev, paths, DEFAULT_MAX_FILE_BYTES)?),
+            as_of,
+        )),
     }
 }
 
@@ -183,11 +184,23 @@ fn table(markdown: bool, headers: &[&str], rows: &[Vec<String>]) -> String {
             " --- |".repeat(headers.len())
         );
         for row in rows {
-            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| crate::render::templates::markdown_cell(c))
+                .collect();
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         return out + "\n";
     }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| crate::terminal::visible(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, c) in row.iter().enumerate() {
@@ -230,9 +243,9 @@ pub fn diff(
     let mut out = String::new();
     let heading = |text: String| {
         if markdown {
-            format!("### {text}\n\n")
+            format!("### {}\n\n", crate::render::templates::markdown_text(&text))
         } else {
-            format!("{text}\n")
+            format!("{}\n", crate::terminal::visible(&text))
         }
     };
     for id in ids {

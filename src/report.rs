@@ -5,12 +5,22 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 
 use crate::compile::display_path;
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::terminal::{self, visible};
+
+/// Lines longer than this are shown cut to a window around the marked
+/// place, so that a minified one-line file prints a readable excerpt.
+const WIDE_LINE: usize = 240;
+/// Characters kept on each side of a mark in a cut line.
+const WINDOW: usize = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -22,13 +32,189 @@ pub enum Style {
     Plain,
 }
 
+/// The text a diagnostic points into: the whole file, or, for a file with
+/// very long lines or characters a terminal would obey, an excerpt of the
+/// lines around the marks, cut and made visible.
+#[derive(Debug)]
+enum Code {
+    Whole(String, Arc<String>),
+    Excerpt(Excerpt),
+}
+
+/// The column, in characters from the start of its line, of a byte offset
+/// (miette counts bytes, which puts a column after `£` one too far).
+fn char_column(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text.get(start..offset)
+        .map_or(offset - start, |s| s.chars().count())
+}
+
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// The 0-based line of the file the excerpt starts at.
+    first_line: usize,
+    /// Per line of the excerpt, the characters cut from its start, less
+    /// the `…` shown for them: added to a column to give the file's.
+    shifts: Vec<usize>,
+}
+
+impl SourceCode for Code {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (name, text, first_line, shift) = match self {
+            Code::Whole(name, text) => (name, text.as_str(), 0, 0),
+            Code::Excerpt(excerpt) => {
+                let line = excerpt.text[..span.offset().min(excerpt.text.len())]
+                    .matches('\n')
+                    .count();
+                let shift = excerpt.shifts.get(line).copied().unwrap_or(0);
+                (
+                    &excerpt.name,
+                    excerpt.text.as_str(),
+                    excerpt.first_line,
+                    shift,
+                )
+            }
+        };
+        let inner = text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + first_line,
+            char_column(text, span.offset()) + shift,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Whether a file needs excerpts: a very long line, or an active character.
+fn needs_excerpt(file: &SourceFile) -> bool {
+    let text = &file.text;
+    text.chars().any(terminal::is_active_in_source)
+        || text.split('\n').any(|line| line.len() > WIDE_LINE)
+}
+
+/// The lines around `spans` (all in `file`), each cut to a window around
+/// the marks on it and with active characters made visible; and `spans`
+/// moved into the excerpt.
+fn excerpt(file: &SourceFile, name: String, spans: &[Span]) -> (Excerpt, Vec<(usize, usize)>) {
+    let first = spans
+        .iter()
+        .map(|s| file.line_of(s.start as usize))
+        .min()
+        .unwrap_or(0);
+    let last = spans
+        .iter()
+        .map(|s| file.line_of(s.end as usize))
+        .max()
+        .unwrap_or(0);
+    let first = first.saturating_sub(1);
+    let mut text = String::new();
+    // Where each span's start and end land in the excerpt.
+    let mut moved: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); spans.len()];
+    let mut shifts = Vec::new();
+    for line in file.line_ranges(first, last + 1) {
+        let marks: Vec<usize> = spans
+            .iter()
+            .flat_map(|s| [s.start as usize, s.end as usize])
+            .filter(|o| line.contains(o) || *o == line.end)
+            .collect();
+        let window = if line.len() > WIDE_LINE {
+            let low = marks.iter().min().copied().unwrap_or(line.start);
+            let high = marks.iter().max().copied().unwrap_or(line.start);
+            let back = |o: usize, n: usize| {
+                file.text[line.start..o]
+                    .char_indices()
+                    .rev()
+                    .nth(n)
+                    .map_or(line.start, |(i, _)| line.start + i)
+            };
+            let ahead = |o: usize, n: usize| {
+                file.text[o..line.end]
+                    .char_indices()
+                    .nth(n)
+                    .map_or(line.end, |(i, _)| o + i)
+            };
+            let start = back(low, WINDOW);
+            // A mark wider than the window is cut too: its start is kept.
+            let end = ahead(high.min(ahead(low, WINDOW * 2)), WINDOW);
+            start..end
+        } else {
+            line.clone()
+        };
+        if window.start > line.start {
+            // The characters cut, less the one `…` that stands for them.
+            text.push('…');
+            shifts.push(file.line_col(window.start).1 - 2);
+        } else {
+            shifts.push(0);
+        }
+        let at = |offset: usize, text: &String, moved: &mut Vec<(Option<usize>, Option<usize>)>| {
+            for (i, s) in spans.iter().enumerate() {
+                let clamp = |o: usize| o.clamp(window.start, window.end);
+                if (s.start as usize) >= line.start
+                    && (s.start as usize) <= line.end
+                    && clamp(s.start as usize) == offset
+                    && moved[i].0.is_none()
+                {
+                    moved[i].0 = Some(text.len());
+                }
+                if (s.end as usize) >= line.start
+                    && (s.end as usize) <= line.end
+                    && clamp(s.end as usize) == offset
+                    && moved[i].1.is_none()
+                {
+                    moved[i].1 = Some(text.len());
+                }
+            }
+        };
+        for (i, c) in file.text[window.clone()].char_indices() {
+            at(window.start + i, &text, &mut moved);
+            if terminal::is_active(c) {
+                text.push_str(&terminal::escape(c));
+            } else {
+                text.push(c);
+            }
+        }
+        at(window.end, &text, &mut moved);
+        if window.end < line.end {
+            text.push('…');
+        }
+        text.push('\n');
+    }
+    let spans = moved
+        .into_iter()
+        .map(|(start, end)| {
+            let start = start.unwrap_or(0);
+            (start, end.unwrap_or(start).max(start))
+        })
+        .collect();
+    (
+        Excerpt {
+            name,
+            text,
+            first_line: first,
+            shifts,
+        },
+        spans,
+    )
+}
+
 /// One diagnostic as miette wants it.
 #[derive(Debug)]
 struct Rendered {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Code>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
 }
@@ -53,7 +239,7 @@ impl miette::Diagnostic for Rendered {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -78,26 +264,43 @@ impl miette::Diagnostic for Rendered {
 struct Sources<'a> {
     map: &'a SourceMap,
     shared: HashMap<FileId, Arc<String>>,
+    /// Files that are shown by excerpts.
+    cut: HashMap<FileId, bool>,
 }
 
 impl Sources<'_> {
-    fn named(&mut self, file: FileId) -> Option<NamedSource<Arc<String>>> {
+    /// The text `spans` point into (all in `file`), and the spans as they
+    /// fall in it.
+    fn code(&mut self, file: FileId, spans: &[Span]) -> Option<(Code, Vec<(usize, usize)>)> {
         let source = self.map.get(file);
         if source.text.is_empty() {
             return None;
+        }
+        let name = visible(&display_path(&source.path)).into_owned();
+        if *self
+            .cut
+            .entry(file)
+            .or_insert_with(|| needs_excerpt(source))
+        {
+            let (excerpt, spans) = excerpt(source, name, spans);
+            return Some((Code::Excerpt(excerpt), spans));
         }
         let text = self
             .shared
             .entry(file)
             .or_insert_with(|| Arc::new(source.text.clone()))
             .clone();
-        Some(NamedSource::new(display_path(&source.path), text))
+        let spans = spans
+            .iter()
+            .map(|s| (s.start as usize, s.end as usize))
+            .collect();
+        Some((Code::Whole(name, text), spans))
     }
 }
 
-fn labeled(span: Span, label: &Label) -> LabeledSpan {
-    let text = (!label.message.is_empty()).then(|| label.message.clone());
-    LabeledSpan::new(text, span.start as usize, span.width())
+fn labeled((start, end): (usize, usize), label: &Label) -> LabeledSpan {
+    let text = (!label.message.is_empty()).then(|| visible(&label.message).into_owned());
+    LabeledSpan::new(text, start, end - start)
 }
 
 fn rendered(d: &Diagnostic, sources: &mut Sources) -> Rendered {
@@ -107,30 +310,40 @@ fn rendered(d: &Diagnostic, sources: &mut Sources) -> Rendered {
         Severity::Note => miette::Severity::Advice,
     };
     let file = d.primary.span.file;
-    let source = sources.named(file);
-    let mut labels = Vec::new();
+    let here: Vec<&Label> = std::iter::once(&d.primary)
+        .chain(d.secondary.iter().filter(|s| s.span.file == file))
+        .collect();
+    let spans: Vec<Span> = here.iter().map(|l| l.span).collect();
+    let (source, labels) = match sources.code(file, &spans) {
+        Some((code, moved)) => (
+            Some(code),
+            here.iter()
+                .zip(moved)
+                .map(|(label, span)| labeled(span, label))
+                .collect(),
+        ),
+        None => (None, Vec::new()),
+    };
     let mut related = Vec::new();
-    if source.is_some() {
-        labels.push(labeled(d.primary.span, &d.primary));
-    }
     for secondary in &d.secondary {
         if secondary.span.file == file && source.is_some() {
-            labels.push(labeled(secondary.span, secondary));
-        } else if let Some(other) = sources.named(secondary.span.file) {
+            continue;
+        }
+        if let Some((other, moved)) = sources.code(secondary.span.file, &[secondary.span]) {
             related.push(Rendered {
                 severity: miette::Severity::Advice,
-                message: secondary.message.clone(),
+                message: visible(&secondary.message).into_owned(),
                 help: None,
                 source: Some(other),
-                labels: vec![labeled(secondary.span, secondary)],
+                labels: vec![labeled(moved[0], secondary)],
                 related: Vec::new(),
             });
         }
     }
     Rendered {
         severity,
-        message: d.message.clone(),
-        help: d.help.clone(),
+        message: visible(&d.message).into_owned(),
+        help: d.help.as_deref().map(|h| visible(h).into_owned()),
         source,
         labels,
         related,
@@ -151,15 +364,17 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> S
     let mut sources = Sources {
         map: sources,
         shared: HashMap::new(),
+        cut: HashMap::new(),
     };
     let mut out = String::new();
     for d in diagnostics {
         let (path, line, column) = sources.map.locate(d.primary.span);
         let whole_file = sources.map.get(d.primary.span.file).text.is_empty();
+        let shown = visible(&display_path(path)).into_owned();
         let place = if whole_file {
-            display_path(path)
+            shown
         } else {
-            format!("{}:{line}:{column}", display_path(path))
+            format!("{shown}:{line}:{column}")
         };
         out.push_str(&format!(
             "{place}: {}[{}]\n",
@@ -168,7 +383,7 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> S
         ));
         let report = rendered(d, &mut sources);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("  {}\n", d.message));
+            out.push_str(&format!("  {}\n", visible(&d.message)));
         }
         out.push('\n');
     }

@@ -204,18 +204,30 @@ pub fn effective_source<'p>(
         .or(plan.default_source.as_ref())
 }
 
-fn unknown(
-    code: Code,
-    what: &str,
-    id: &Id,
-    candidates: Vec<(&str, Span)>,
-    diags: &mut Diagnostics,
-) {
+/// The declared names of one kind, for reporting references to others.
+struct Declared<'a> {
+    names: Vec<(&'a str, Span)>,
+    spans: HashMap<&'a str, Span>,
+    suggester: suggest::Suggester<'a>,
+}
+
+impl<'a> Declared<'a> {
+    fn new(names: Vec<(&'a str, Span)>) -> Self {
+        Declared {
+            spans: names.iter().copied().collect(),
+            suggester: suggest::Suggester::new(names.iter().map(|(n, _)| *n)),
+            names,
+        }
+    }
+}
+
+fn unknown(code: Code, what: &str, id: &Id, declared: &mut Declared, diags: &mut Diagnostics) {
     let mut d = Diagnostic::new(code, id.span, format!("unknown {what} `{}`", id.value))
         .label(format!("no {what} has this id"));
-    match suggest::nearest(&id.value, candidates.iter().map(|(c, _)| *c)) {
+    let candidates = &declared.names;
+    match declared.suggester.nearest(&id.value) {
         Some(near) => {
-            let span = candidates.iter().find(|(c, _)| *c == near).map(|(_, s)| *s);
+            let span = declared.spans.get(near).copied();
             d = d.help(format!("did you mean `{near}`?"));
             if let Some(span) = span {
                 d = d.with_secondary(span, format!("`{near}` is declared here"));
@@ -237,39 +249,37 @@ fn unknown(
 
 /// Reports references to activities, partners and sources that do not exist.
 pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
-    let source_names: Vec<(&str, Span)> = plan
-        .sources
-        .iter()
-        .map(|s| (s.id.value.as_str(), s.id.span))
-        .collect();
-    let partner_names: Vec<(&str, Span)> = plan
-        .partners
-        .iter()
-        .map(|p| (p.id.value.as_str(), p.id.span))
-        .collect();
-    let activity_names: Vec<(&str, Span)> = activities(plan)
-        .map(|(_, _, a)| (a.id.value.as_str(), a.id.span))
-        .collect();
-    let check_source = |id: &Id, diags: &mut Diagnostics| {
+    let mut source_names = Declared::new(
+        plan.sources
+            .iter()
+            .map(|s| (s.id.value.as_str(), s.id.span))
+            .collect(),
+    );
+    let mut partner_names = Declared::new(
+        plan.partners
+            .iter()
+            .map(|p| (p.id.value.as_str(), p.id.span))
+            .collect(),
+    );
+    let mut activity_names = Declared::new(
+        activities(plan)
+            .map(|(_, _, a)| (a.id.value.as_str(), a.id.span))
+            .collect(),
+    );
+    let mut check_source = |id: &Id, diags: &mut Diagnostics| {
         if !index.sources.contains_key(&id.value) {
             unknown(
                 Code::UnknownSource,
                 "funding source",
                 id,
-                source_names.clone(),
+                &mut source_names,
                 diags,
             );
         }
     };
-    let check_activity = |id: &Id, diags: &mut Diagnostics| {
+    let check_activity = |id: &Id, names: &mut Declared, diags: &mut Diagnostics| {
         if !index.activities.contains_key(&id.value) {
-            unknown(
-                Code::UnknownActivity,
-                "activity",
-                id,
-                activity_names.clone(),
-                diags,
-            );
+            unknown(Code::UnknownActivity, "activity", id, names, diags);
         }
     };
     if let Some(id) = &plan.default_source {
@@ -295,7 +305,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                     Code::UnknownActivity,
                     "activity, priority or section",
                     target,
-                    activity_names.clone(),
+                    &mut activity_names,
                     diags,
                 );
             }
@@ -310,7 +320,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                 check_source(&share.source, diags);
             }
             if let CostKind::See(target) = &cost.kind {
-                check_activity(target, diags);
+                check_activity(target, &mut activity_names, diags);
             }
         }
         for partner in &activity.partners {
@@ -319,7 +329,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                     Code::UnknownPartner,
                     "partner",
                     &partner.id,
-                    partner_names.clone(),
+                    &mut partner_names,
                     diags,
                 );
             }
@@ -328,7 +338,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
     for priority in plan.sections.iter().flat_map(|s| &s.priorities) {
         for cross in &priority.cross_references {
             if let Some(target) = &cross.activity {
-                check_activity(target, diags);
+                check_activity(target, &mut activity_names, diags);
             }
         }
     }

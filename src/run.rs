@@ -32,6 +32,47 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Output to a reader that may go away (`planc validate | head`): once the
+/// pipe is closed, the rest of the output is dropped, and the run goes on to
+/// the exit status its findings call for. A closed pipe never turns errors
+/// into success.
+struct Reader<W: Write> {
+    inner: W,
+    gone: bool,
+}
+
+impl<W: Write> Reader<W> {
+    fn new(inner: W) -> Self {
+        Reader { inner, gone: false }
+    }
+}
+
+impl<W: Write> Write for Reader<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.gone {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(())
+            }
+            _ if self.gone => Ok(()),
+            other => other,
+        }
+    }
+}
+
 fn style() -> Style {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match (std::io::stderr().is_terminal(), no_color) {
@@ -55,8 +96,7 @@ fn compile(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Compilation>
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Reader::new(std::io::stdout().lock());
     match cli.command {
         Command::Validate {
             paths,
@@ -70,7 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             match format {
                 Format::Human => {
                     let text = report::human(&diagnostics, &compilation.sources, style());
-                    let mut err = std::io::stderr().lock();
+                    let mut err = Reader::new(std::io::stderr().lock());
                     write!(err, "{text}")?;
                     writeln!(err, "{}", report::tally(&diagnostics, plans))?;
                 }
@@ -158,7 +198,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 SummaryFormat::Csv => out.write_all(&summary::csv(&compilation.plans, &rollup)?)?,
             }
             if errors > 0 {
-                let mut err = std::io::stderr().lock();
+                let mut err = Reader::new(std::io::stderr().lock());
                 writeln!(
                     err,
                     "planc: {errors} error{} found: figures may be incomplete; run `planc validate` to see {}",
@@ -220,7 +260,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         }
         Command::Explain { code: Some(code) } => {
             let Some(code) = Code::from_id(&code) else {
-                let mut err = std::io::stderr().lock();
+                let mut err = Reader::new(std::io::stderr().lock());
                 writeln!(
                     err,
                     "planc: `{code}` is not a diagnostic code; the codes are:"
@@ -263,7 +303,7 @@ fn build(
 ) -> anyhow::Result<Status> {
     let mut compilation = compile(paths, args.as_of.as_deref())?;
     let diagnostics = std::mem::take(&mut compilation.diagnostics).into_sorted();
-    let mut err = std::io::stderr().lock();
+    let mut err = Reader::new(std::io::stderr().lock());
     write!(
         err,
         "{}",
@@ -318,9 +358,9 @@ fn build(
     } else {
         paths.to_vec()
     };
-    render::output::write(&args.out, &files, &inputs)?;
+    render::output::write(&args.out, &files, &inputs, &compilation.root)?;
     writeln!(
-        std::io::stderr(),
+        Reader::new(std::io::stderr()),
         "planc: wrote {} file{} to {}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },

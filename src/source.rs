@@ -4,6 +4,11 @@
 //! range. Line and column are computed only when a diagnostic is printed.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Bytes between the marks that count characters, so that the column of an
+/// offset deep in a long line is found without counting the whole line.
+const MARK: usize = 4096;
 
 /// Index of a file in the [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,6 +49,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters before each multiple of `MARK` bytes; made on first use.
+    char_marks: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -54,6 +61,56 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            char_marks: OnceLock::new(),
+        }
+    }
+
+    /// Characters before a byte offset (on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let marks = self.char_marks.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut marks = vec![0];
+            let mut count = 0;
+            for chunk in bytes.chunks(MARK) {
+                count += chunk.iter().filter(|b| (**b as i8) >= -0x40).count();
+                marks.push(count);
+            }
+            marks
+        });
+        let block = offset / MARK;
+        let from = block * MARK;
+        marks[block]
+            + self.text.as_bytes()[from..offset]
+                .iter()
+                .filter(|b| (**b as i8) >= -0x40)
+                .count()
+    }
+
+    /// The byte ranges of the lines from `first` to `last` (0-based), each
+    /// without its line break.
+    pub fn line_ranges(&self, first: usize, last: usize) -> Vec<std::ops::Range<usize>> {
+        (first..=last.min(self.line_starts.len() - 1))
+            .map(|line| {
+                let start = self.line_starts[line];
+                let end = self
+                    .line_starts
+                    .get(line + 1)
+                    .map_or(self.text.len(), |next| next - 1);
+                let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
+                start..end.max(start)
+            })
+            .collect()
+    }
+
+    /// The 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
         }
     }
 
@@ -65,10 +122,11 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = if self.text.is_char_boundary(offset) {
+            self.chars_before(offset) - self.chars_before(start)
+        } else {
+            offset - start
+        };
         (line + 1, column + 1)
     }
 
@@ -135,5 +193,10 @@ mod tests {
         assert_eq!(file.line_col(pound_end), (1, 5));
         assert_eq!(file.line_col("a: £1\n".len()), (2, 1));
         assert_eq!(file.offset_of(2, 4), "a: £1\nb: ".len());
+        // Deep in a long line of multi-byte characters.
+        let long = format!("x\n{}é!", "£".repeat(10_000));
+        let file = SourceFile::new("x".into(), long.clone());
+        assert_eq!(file.line_col(long.len() - 1), (2, 10_002));
+        assert_eq!(file.line_ranges(0, 5), [0..1, 2..long.len()]);
     }
 }

@@ -1,15 +1,98 @@
 //! "Did you mean" for names: the nearest candidate, if it is near enough.
+//!
+//! Bounded for hostile input: candidates are indexed by length and a name
+//! is compared only with those of nearly its length (a typo changes a
+//! name's length by a character or two), names longer than any real id get
+//! no suggestion, each lookup compares at most a fixed number of
+//! candidates, and a name asked about twice is answered from memory. The
+//! work grows with the number of names, not with its square.
 
-/// The candidate closest to `word`, when the two are similar enough that the
-/// writer probably meant it.
+use std::collections::{BTreeMap, HashMap};
+
+/// Names longer than this are not typos of an id: no suggestion.
+const MAX_NAME: usize = 80;
+/// How far a candidate's length may be from the name's.
+const LENGTH_SLACK: usize = 3;
+/// The most candidates compared for one name.
+const MAX_COMPARISONS: usize = 500;
+/// The most comparisons one set of candidates answers in all: past it,
+/// names get no suggestion (the help lists declared names instead).
+const BUDGET: usize = 1_000_000;
+
+/// Candidates, indexed for repeated lookups.
+pub struct Suggester<'a> {
+    /// Folded candidates by their length in characters.
+    by_length: BTreeMap<usize, Vec<(String, &'a str)>>,
+    count: usize,
+    answers: HashMap<String, Option<&'a str>>,
+    budget: usize,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_length: BTreeMap<usize, Vec<(String, &'a str)>> = BTreeMap::new();
+        for candidate in candidates {
+            let folded = fold(candidate);
+            let length = folded.chars().count();
+            if length <= MAX_NAME + LENGTH_SLACK {
+                by_length
+                    .entry(length)
+                    .or_default()
+                    .push((folded, candidate));
+            }
+        }
+        Suggester {
+            count: by_length.values().map(Vec::len).sum(),
+            by_length,
+            answers: HashMap::new(),
+            budget: BUDGET,
+        }
+    }
+
+    /// The candidate closest to `word`, when the two are similar enough
+    /// that the writer probably meant it.
+    pub fn nearest(&mut self, word: &str) -> Option<&'a str> {
+        if let Some(answer) = self.answers.get(word) {
+            return *answer;
+        }
+        let folded = fold(word);
+        let length = folded.chars().count();
+        let answer = if length > MAX_NAME || self.budget == 0 {
+            None
+        } else {
+            let allowed = MAX_COMPARISONS.min(self.budget);
+            // A few candidates are all compared; among many, only those of
+            // nearly the name's length.
+            let lengths = if self.count <= MAX_COMPARISONS {
+                0..=usize::MAX
+            } else {
+                length.saturating_sub(LENGTH_SLACK)..=length + LENGTH_SLACK
+            };
+            let candidates: Vec<&(String, &'a str)> = self
+                .by_length
+                .range(lengths)
+                .flat_map(|(_, candidates)| candidates)
+                .take(allowed)
+                .collect();
+            self.budget -= candidates.len();
+            candidates
+                .into_iter()
+                .map(|(c, original)| (strsim::jaro_winkler(&folded, c), *original))
+                .filter(|(score, _)| *score >= 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+                .map(|(_, c)| c)
+        };
+        // Remembered only while memory stays small.
+        if self.answers.len() < 100_000 && word.len() <= MAX_NAME * 4 {
+            self.answers.insert(word.to_string(), answer);
+        }
+        answer
+    }
+}
+
+/// The candidate closest to `word`, for a one-off question.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = fold(word);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word, &fold(c)), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+    Suggester::new(candidates).nearest(word)
 }
 
 /// Case, `_` and `-` do not matter when comparing names.
@@ -28,5 +111,24 @@ mod tests {
         assert_eq!(nearest("Partners", fields), Some("partners"));
         assert_eq!(nearest("time_scale", fields), Some("timescale"));
         assert_eq!(nearest("zzz", fields), None);
+    }
+
+    #[test]
+    fn hostile_sizes_stay_cheap() {
+        // A 200 KB name against another: no comparison at all.
+        let long = "a".repeat(200_000);
+        let other = format!("{long}b");
+        assert_eq!(nearest(&long, [other.as_str()]), None);
+        // Many candidates of one length: a bounded number compared.
+        let names: Vec<String> = (0..50_000).map(|i| format!("id-{i:06}")).collect();
+        let mut suggester = Suggester::new(names.iter().map(String::as_str));
+        let start = std::time::Instant::now();
+        for i in 0..20_000 {
+            suggester.nearest(&format!("ix-{i:06}"));
+        }
+        // Not a timing test: a guard against quadratic work, with a wide
+        // margin (the whole budget runs in well under a second).
+        assert!(start.elapsed().as_secs() < 60);
+        assert_eq!(suggester.budget, 0);
     }
 }

@@ -7,6 +7,7 @@ use crate::framework::Framework;
 use crate::model::{PlanKind, Scope};
 use crate::money::{Money, format_gbp, format_plain};
 use crate::render::view::{availability_text, total_text};
+use crate::terminal::visible;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Align {
@@ -14,8 +15,14 @@ enum Align {
     Right,
 }
 
-/// A plain-text table: header, rule, rows; numbers right-aligned.
+/// A plain-text table: header, rule, rows; numbers right-aligned. Plan text
+/// in a cell has its control characters shown, not obeyed.
 fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| visible(c).into_owned()).collect())
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -59,7 +66,10 @@ fn or_dash(text: String) -> String {
     if text.is_empty() { "-".into() } else { text }
 }
 
+/// At most `max` characters, control characters shown first, so that a cut
+/// never falls inside an escape sequence.
 fn truncate(text: &str, max: usize) -> String {
+    let text = visible(text);
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -70,7 +80,7 @@ fn truncate(text: &str, max: usize) -> String {
 pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
     let plan = &compiled.plan;
     let figures = &compiled.figures;
-    let mut out = format!("{} ({})\n", plan.name, plan.id.value);
+    let mut out = format!("{} ({})\n", visible(&plan.name), visible(&plan.id.value));
     if plan.kind == PlanKind::County {
         out.push_str("County plan: its figures are county budgets, not a cluster's allocation.\n");
     }

@@ -2,6 +2,7 @@
 //! located tree. Every file is read and every parse error reported; a file
 //! that does not parse is left out of the later stages.
 
+pub mod guard;
 pub mod node;
 pub mod toml;
 pub mod yaml;
@@ -16,6 +17,7 @@ use crate::config::{self, Config};
 use crate::decode::Decoder;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use guard::{Guard, Refusal};
 use node::Node;
 
 /// How deep planc looks for plan directories below a path.
@@ -87,7 +89,11 @@ pub fn read_config(path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut config = Config::new(root);
-    if let Some((_, node)) = read_and_parse(path, config::DEFAULT_MAX_FILE_BYTES, sources, diags) {
+    // planc.toml may not point out of its own directory either.
+    let guard = Guard::only(&config.root);
+    if let Some((_, node)) =
+        read_and_parse(path, config::DEFAULT_MAX_FILE_BYTES, &guard, sources, diags)
+    {
         Decoder::new(diags).config(&node, &mut config);
     }
     config
@@ -105,12 +111,17 @@ pub struct FoundPlan {
 /// searched for such directories. Nothing is read yet.
 pub fn find(
     paths: &[PathBuf],
+    guard: &Guard,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Vec<FoundPlan>, LoadError> {
     let mut found = Vec::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|_| LoadError::NotFound { path: path.clone() })?;
+        if let Err(Refusal::Outside { target }) = guard.resolve(path) {
+            diags.push(outside(sources, path, &target));
+            continue;
+        }
         if meta.is_file() {
             if !is_plan_file(path) {
                 return Err(LoadError::NotAPlanFile { path: path.clone() });
@@ -122,7 +133,7 @@ pub fn find(
         } else {
             let before = found.len();
             let mut seen = BTreeSet::new();
-            find_plans(path, 0, &mut seen, sources, diags, &mut found);
+            find_plans(path, 0, guard, &mut seen, sources, diags, &mut found);
             if found.len() == before {
                 diags.push(
                     path_diagnostic(
@@ -147,6 +158,7 @@ pub fn read_plan(
     plan: FoundPlan,
     first: u32,
     max_bytes: u64,
+    guard: &Guard,
     diags: &mut Diagnostics,
 ) -> (Vec<SourceFile>, PlanFiles) {
     let mut sources = Vec::with_capacity(plan.files.len());
@@ -157,7 +169,7 @@ pub fn read_plan(
     };
     for (i, path) in plan.files.iter().enumerate() {
         let id = FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
-        let (source, result) = parse_file(id, path, max_bytes);
+        let (source, result) = parse_file(id, path, max_bytes, guard);
         match result {
             Ok(node) => files.files.push((id, node)),
             Err(diagnostic) => {
@@ -175,18 +187,19 @@ pub fn read_plan(
 fn find_plans(
     dir: &Path,
     depth: usize,
+    guard: &Guard,
     seen: &mut BTreeSet<PathBuf>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     found: &mut Vec<FoundPlan>,
 ) {
-    let Some((files, subdirs)) = list_dir(dir, seen, sources, diags) else {
+    let Some((files, subdirs)) = list_dir(dir, guard, seen, sources, diags) else {
         return;
     };
     if files.is_empty() {
         if depth < MAX_DIR_DEPTH {
             for sub in subdirs {
-                find_plans(&sub, depth + 1, seen, sources, diags, found);
+                find_plans(&sub, depth + 1, guard, seen, sources, diags, found);
             }
         }
         return;
@@ -194,7 +207,7 @@ fn find_plans(
     let mut all_files = files;
     let mut pending = subdirs;
     while let Some(sub) = pending.pop() {
-        if let Some((files, subdirs)) = list_dir(&sub, seen, sources, diags) {
+        if let Some((files, subdirs)) = list_dir(&sub, guard, seen, sources, diags) {
             all_files.extend(files);
             pending.extend(subdirs);
         }
@@ -210,6 +223,7 @@ fn find_plans(
 /// directory cannot be read or was seen before (a symbolic-link loop).
 fn list_dir(
     dir: &Path,
+    guard: &Guard,
     seen: &mut BTreeSet<PathBuf>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
@@ -243,6 +257,13 @@ fn list_dir(
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with('.') || name == "templates" {
+            continue;
+        }
+        // A link is followed only while it stays inside the repository.
+        if entry.file_type().is_ok_and(|t| t.is_symlink())
+            && let Err(Refusal::Outside { target }) = guard.resolve(&path)
+        {
+            diags.push(outside(sources, &path, &target));
             continue;
         }
         match fs::metadata(&path) {
@@ -285,10 +306,11 @@ fn list_dir(
 pub fn read_and_parse(
     path: &Path,
     max_bytes: u64,
+    guard: &Guard,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(FileId, Node)> {
-    let (source, result) = parse_file(sources.next_id(), path, max_bytes);
+    let (source, result) = parse_file(sources.next_id(), path, max_bytes, guard);
     let file = sources.push(source);
     match result {
         Ok(node) => Some((file, node)),
@@ -301,8 +323,13 @@ pub fn read_and_parse(
 
 /// Reads and parses one file as file `id`, touching nothing shared, so that
 /// files can be parsed in parallel.
-fn parse_file(id: FileId, path: &Path, max_bytes: u64) -> (SourceFile, Result<Node, Diagnostic>) {
-    match read_text(path, max_bytes) {
+fn parse_file(
+    id: FileId,
+    path: &Path,
+    max_bytes: u64,
+    guard: &Guard,
+) -> (SourceFile, Result<Node, Diagnostic>) {
+    match read_text(path, max_bytes, guard) {
         Ok(text) => {
             let source = SourceFile::new(path.to_path_buf(), text);
             let result = parse_source(id, path, &source);
@@ -354,7 +381,28 @@ pub fn parse_text(
     }
 }
 
-struct ReadError {
+const OUTSIDE_HELP: &str = "planc reads only files inside the repository: replace the link with \
+     the file itself, or point it inside the repository";
+
+/// A link that leads out of the repository, at the link.
+fn outside(sources: &mut SourceMap, path: &Path, target: &Path) -> Diagnostic {
+    path_diagnostic(
+        sources,
+        path,
+        Code::OutsideRepository,
+        format!(
+            "{} is not read: {}",
+            path.display(),
+            Refusal::Outside {
+                target: target.to_path_buf()
+            }
+        ),
+    )
+    .label("a link out of the repository")
+    .help(OUTSIDE_HELP)
+}
+
+pub struct ReadError {
     code: Code,
     message: String,
     offset: usize,
@@ -363,7 +411,18 @@ struct ReadError {
     text: String,
 }
 
-fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
+impl ReadError {
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Reads a text file through `guard`, at most `max_bytes` of it.
+pub fn read_text(path: &Path, max_bytes: u64, guard: &Guard) -> Result<String, ReadError> {
     let io_error = |e: std::io::Error| ReadError {
         code: Code::UnreadableFile,
         message: format!("cannot read {}: {e}", path.display()),
@@ -371,9 +430,30 @@ fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
         help: "check that the file exists and that you may read it".to_string(),
         text: String::new(),
     };
-    let file = fs::File::open(path).map_err(io_error)?;
+    let file = match guard.open(path) {
+        Ok(file) => file,
+        Err(Refusal::Io(e)) => return Err(io_error(e)),
+        Err(refusal @ Refusal::NotRegular { .. }) => {
+            return Err(ReadError {
+                code: Code::UnreadableFile,
+                message: format!("{} is not read: {refusal}", path.display()),
+                offset: 0,
+                help: "plan files are ordinary files: remove or rename this one".to_string(),
+                text: String::new(),
+            });
+        }
+        Err(refusal @ Refusal::Outside { .. }) => {
+            return Err(ReadError {
+                code: Code::OutsideRepository,
+                message: format!("{} is not read: {refusal}", path.display()),
+                offset: 0,
+                help: OUTSIDE_HELP.to_string(),
+                text: String::new(),
+            });
+        }
+    };
     let mut bytes = Vec::new();
-    file.take(max_bytes + 1)
+    file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > max_bytes {

@@ -11,7 +11,6 @@ pub mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -41,12 +40,19 @@ pub struct Request {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// Not a `#[from]`: the engine's error is the message, said once.
     #[error("template {0}")]
-    Template(#[from] minijinja::Error),
+    Template(minijinja::Error),
     #[error("CSV: {0}")]
     Csv(#[from] ::csv::Error),
     #[error("xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+impl From<minijinja::Error> for RenderError {
+    fn from(e: minijinja::Error) -> Self {
+        RenderError::Template(e)
+    }
 }
 
 /// The last commit that touched `files`, as `commit 1a2b3c4 of 2026-11-20`,
@@ -65,16 +71,12 @@ pub fn revision(files: &[&Path]) -> String {
         .filter_map(|f| std::fs::canonicalize(f).ok())
         .collect();
     let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .arg("--")
-            .args(&absolute)
-            .output()
+        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        all.push(std::ffi::OsStr::new("--"));
+        all.extend(absolute.iter().map(|p| p.as_os_str()));
+        crate::git::run(Some(dir), &all)
             .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .map(|o| crate::terminal::visible(String::from_utf8_lossy(&o).trim()).into_owned())
     };
     match git(&["log", "-1", "--format=%h %cs"]) {
         Some(line) if !line.is_empty() => {
@@ -131,15 +133,24 @@ fn slugs(ids: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// A string for a CSS `content:` value inside a `<style>` element.
+/// A string for a CSS `content:` value inside a `<style>` element. Every
+/// character but letters, digits, spaces and plain punctuation is written
+/// as a CSS escape (`\\22 `), so that no text can end the string (a quote,
+/// a line break, a form feed), close the element (`<`) or add rules.
 fn css_string(text: &str) -> String {
     text.chars()
-        .map(|c| match c {
-            '"' => "\\\"".to_string(),
-            '\\' => "\\\\".to_string(),
-            '<' => "\\3C ".to_string(),
-            '\n' | '\r' => " ".to_string(),
-            c => c.to_string(),
+        .map(|c| {
+            let plain = c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.' | ',' | ':' | '-' | '_' | '(' | ')' | '/' | '+' | '#'
+                )
+                || (!c.is_ascii() && !crate::terminal::is_active(c));
+            if plain {
+                c.to_string()
+            } else {
+                format!("\\{:x} ", u32::from(c))
+            }
         })
         .collect()
 }
@@ -150,7 +161,11 @@ pub fn render(
     diagnostics: &[Diagnostic],
     request: &Request,
 ) -> Result<BTreeMap<PathBuf, Vec<u8>>, RenderError> {
-    let env = templates::environment(request.templates.clone());
+    let guard = match &request.templates {
+        Some(dir) => crate::load::guard::Guard::new(&compilation.root, std::slice::from_ref(dir)),
+        None => crate::load::guard::Guard::new(&compilation.root, &[]),
+    };
+    let env = templates::environment(request.templates.clone(), guard);
     let locate = |span: crate::source::Span| {
         let (path, line, _) = compilation.sources.locate(span);
         format!("{}:{line}", display_path(path))
@@ -295,6 +310,16 @@ mod tests {
 
     #[test]
     fn css_strings_cannot_close_the_style_element() {
-        assert_eq!(css_string("a\"b</style>"), "a\\\"b\\3C /style>");
+        assert_eq!(css_string("a\"b</style>"), "a\\22 b\\3c /style\\3e ");
+        // A form feed, a line break or a backslash cannot end the string.
+        assert_eq!(css_string("x\u{c}y\nz\\"), "x\\c y\\a z\\5c ");
+        assert_eq!(
+            css_string("Druids Heath · commit 1a2b of 2026-11-20"),
+            "Druids Heath · commit 1a2b of 2026-11-20"
+        );
+        assert_eq!(
+            css_string("a;}body{content:'x'"),
+            "a\\3b \\7d body\\7b content:\\27 x\\27 "
+        );
     }
 }

@@ -20,6 +20,12 @@ pub enum OutputError {
         "--out {0}: exists and holds files planc did not write; choose an empty or new directory"
     )]
     NotOurs(PathBuf),
+    #[error("--out {0}: another planc is writing it now; run again when that one has finished")]
+    Busy(PathBuf),
+    #[error("--out {0}: is a symbolic link; name the directory itself")]
+    Link(PathBuf),
+    #[error("--out {path}: its directory is {target}, outside the repository")]
+    Outside { path: PathBuf, target: PathBuf },
     #[error("--out {path}: {source}")]
     Io {
         path: PathBuf,
@@ -86,12 +92,35 @@ fn recover(out: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Replaces `out` with exactly `files` (relative paths → contents).
+/// Replaces `out` with exactly `files` (relative paths → contents). `out`
+/// may not be a link, nor lie in the repository at `root` and resolve out
+/// of it. While it writes, planc holds a lock on `out`'s directory: a
+/// second planc writing there at the same time stops with a message
+/// instead of removing the first one's files.
 pub fn write(
     out: &Path,
     files: &BTreeMap<PathBuf, Vec<u8>>,
     inputs: &[PathBuf],
+    root: &Path,
 ) -> Result<(), OutputError> {
+    if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(OutputError::Link(out.to_path_buf()));
+    }
+    let (parent, _, _) = siblings(out);
+    fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let guard = crate::load::guard::Guard::new(root, std::slice::from_ref(&parent));
+    if let Err(crate::load::guard::Refusal::Outside { target }) = guard.resolve(&parent) {
+        return Err(OutputError::Outside {
+            path: out.to_path_buf(),
+            target,
+        });
+    }
+    let lock = fs::File::open(&parent).map_err(io(&parent))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return Err(OutputError::Busy(out.to_path_buf())),
+        Err(fs::TryLockError::Error(e)) => return Err(io(&parent)(e)),
+    }
     let out_abs = absolute(out);
     for input in inputs {
         let input_abs = absolute(input);
@@ -108,7 +137,6 @@ pub fn write(
         }
     }
     let (parent, tmp_prefix, old_prefix) = siblings(out);
-    fs::create_dir_all(&parent).map_err(io(&parent))?;
     let pid = std::process::id();
     let tmp = parent.join(format!("{tmp_prefix}{pid}"));
     fs::create_dir(&tmp).map_err(io(&tmp))?;
@@ -161,9 +189,15 @@ mod tests {
     fn replaces_its_own_output_and_refuses_other_directories() {
         let temp = tempfile::tempdir().unwrap();
         let out = temp.path().join("out");
-        write(&out, &files(&[("a.html", "1"), ("csv/b.csv", "2")]), &[]).unwrap();
+        write(
+            &out,
+            &files(&[("a.html", "1"), ("csv/b.csv", "2")]),
+            &[],
+            temp.path(),
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(out.join("csv/b.csv")).unwrap(), "2");
-        write(&out, &files(&[("c.html", "3")]), &[]).unwrap();
+        write(&out, &files(&[("c.html", "3")]), &[], temp.path()).unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read_to_string(out.join("c.html")).unwrap(), "3");
         let leftovers: Vec<_> = fs::read_dir(temp.path()).unwrap().collect();
@@ -173,7 +207,7 @@ mod tests {
         fs::create_dir(&docs).unwrap();
         fs::write(docs.join("notes.md"), "mine").unwrap();
         assert!(matches!(
-            write(&docs, &files(&[]), &[]),
+            write(&docs, &files(&[]), &[], temp.path()),
             Err(OutputError::NotOurs(_))
         ));
         assert_eq!(fs::read_to_string(docs.join("notes.md")).unwrap(), "mine");
@@ -181,7 +215,7 @@ mod tests {
         let plans = temp.path().join("plans");
         fs::create_dir(&plans).unwrap();
         assert!(matches!(
-            write(temp.path(), &files(&[]), &[plans]),
+            write(temp.path(), &files(&[]), &[plans], temp.path()),
             Err(OutputError::ContainsSources(_))
         ));
     }
@@ -190,16 +224,44 @@ mod tests {
     fn a_killed_run_is_recovered() {
         let temp = tempfile::tempdir().unwrap();
         let out = temp.path().join("out");
-        write(&out, &files(&[("a.html", "1")]), &[]).unwrap();
+        write(&out, &files(&[("a.html", "1")]), &[], temp.path()).unwrap();
         // As if killed between the two renames, with a half-written tmp.
         fs::rename(&out, temp.path().join(".out.planc-old-999")).unwrap();
         fs::create_dir(temp.path().join(".out.planc-tmp-999")).unwrap();
-        write(&out, &files(&[("b.html", "2")]), &[]).unwrap();
+        write(&out, &files(&[("b.html", "2")]), &[], temp.path()).unwrap();
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
         let names: Vec<String> = fs::read_dir(temp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["out"]);
+    }
+
+    #[test]
+    fn a_second_writer_stops_and_links_are_refused() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("out");
+        let held = fs::File::open(temp.path()).unwrap();
+        held.lock().unwrap();
+        assert!(matches!(
+            write(&out, &files(&[("a.html", "1")]), &[], temp.path()),
+            Err(OutputError::Busy(_))
+        ));
+        drop(held);
+        write(&out, &files(&[("a.html", "1")]), &[], temp.path()).unwrap();
+        #[cfg(unix)]
+        {
+            let elsewhere = tempfile::tempdir().unwrap();
+            let link = temp.path().join("linked");
+            std::os::unix::fs::symlink(elsewhere.path(), &link).unwrap();
+            assert!(matches!(
+                write(&link, &files(&[]), &[], temp.path()),
+                Err(OutputError::Link(_))
+            ));
+            assert!(matches!(
+                write(&link.join("out"), &files(&[]), &[], temp.path()),
+                Err(OutputError::Outside { .. })
+            ));
+        }
     }
 }

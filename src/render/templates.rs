@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, Value};
 
+use crate::config::DEFAULT_MAX_FILE_BYTES;
+use crate::load::guard::Guard;
+
 /// The default templates, by name.
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("plan.html", include_str!("../../templates/plan.html")),
@@ -15,8 +18,9 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("index.md", include_str!("../../templates/index.md")),
 ];
 
-/// Free text as HTML: Markdown through comrak, with raw HTML escaped and
-/// `javascript:` / `data:` links dropped, so plan text cannot inject markup.
+/// Free text as HTML: Markdown through comrak, with raw HTML escaped,
+/// `javascript:` / `data:` links dropped and images turned into links, so
+/// plan text can inject no markup and make the page load nothing.
 pub fn markdown_html(text: &str) -> String {
     let mut options = comrak::Options::default();
     options.extension.table = true;
@@ -24,13 +28,35 @@ pub fn markdown_html(text: &str) -> String {
     options.extension.autolink = true;
     options.render.r#unsafe = false;
     options.render.escape = true;
-    comrak::markdown_to_html(text, &options)
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, text, &options);
+    for node in root.descendants() {
+        let mut data = node.data.borrow_mut();
+        if let comrak::nodes::NodeValue::Image(link) = &data.value {
+            data.value = comrak::nodes::NodeValue::Link(link.clone());
+        }
+    }
+    let mut html = String::new();
+    if comrak::format_html(root, &options, &mut html).is_err() {
+        return String::new();
+    }
+    html
 }
 
 /// Plan text as literal Markdown on one line: every character Markdown or
 /// HTML would act on is escaped, so that text can become no heading, list,
-/// link, image, emphasis, table cell or markup. Fit for a table cell.
+/// link, image, emphasis, table cell or markup, wherever it stands.
 pub fn markdown_text(text: &str) -> String {
+    markdown_inline(text, true)
+}
+
+/// Plan text for a Markdown table cell, where a line-start marker (`-`,
+/// `1.`) means nothing and is left as written.
+pub fn markdown_cell(text: &str) -> String {
+    markdown_inline(text, false)
+}
+
+fn markdown_inline(text: &str, line_start: bool) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(line.len() + 8);
     let mut chars = line.chars().peekable();
@@ -50,7 +76,7 @@ pub fn markdown_text(text: &str) -> String {
                 out.push_str("&amp;")
             }
             // Block markers only count at the start of a line.
-            '#' | '-' | '+' | '=' if first => {
+            '#' | '-' | '+' | '=' if first && line_start => {
                 out.push('\\');
                 out.push(c);
             }
@@ -60,17 +86,24 @@ pub fn markdown_text(text: &str) -> String {
     }
     // `1. ` or `1) ` at the start would open a numbered list.
     let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && matches!(out[digits..].chars().next(), Some('.' | ')')) {
+    if line_start && digits > 0 && matches!(out[digits..].chars().next(), Some('.' | ')')) {
         out.insert(digits, '\\');
     }
     out
 }
 
+/// How much work one template may do: a render past it stops with an error
+/// instead of running for ever. The bundled templates use a small part of
+/// it for the largest plans.
+pub const FUEL: u64 = 200_000_000;
+
 /// The environment, with `overrides` searched before the built-in templates.
-/// Only the known template names are ever loaded, so a template cannot reach
-/// files outside the override directory.
-pub fn environment(overrides: Option<PathBuf>) -> Environment<'static> {
+/// Only the known template names are ever loaded, each through `guard` (so
+/// a template that is a link out of the repository is refused) and within
+/// the size limit of a plan file.
+pub fn environment(overrides: Option<PathBuf>, guard: Guard) -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
     // Markdown and other text outputs end with a newline, as written.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
@@ -84,13 +117,15 @@ pub fn environment(overrides: Option<PathBuf>) -> Environment<'static> {
         };
         if let Some(dir) = &overrides {
             let path = dir.join(name);
-            if path.is_file() {
-                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                    minijinja::Error::new(
-                        minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read template {}: {e}", path.display()),
-                    )
-                });
+            if std::fs::symlink_metadata(&path).is_ok() {
+                return crate::load::read_text(&path, DEFAULT_MAX_FILE_BYTES, &guard)
+                    .map(Some)
+                    .map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("template {}", e.message()),
+                        )
+                    });
             }
         }
         Ok(Some(built_in.to_string()))
@@ -98,13 +133,11 @@ pub fn environment(overrides: Option<PathBuf>) -> Environment<'static> {
     env.add_filter("markdown", |text: Option<String>| {
         Value::from_safe_string(markdown_html(text.as_deref().unwrap_or("")))
     });
-    // Both names escape the same way: `md_cell` is kept for templates
-    // written before `md_text` existed.
     env.add_filter("md_text", |text: Option<String>| {
         markdown_text(text.as_deref().unwrap_or(""))
     });
     env.add_filter("md_cell", |text: Option<String>| {
-        markdown_text(text.as_deref().unwrap_or(""))
+        markdown_cell(text.as_deref().unwrap_or(""))
     });
     env
 }
@@ -131,6 +164,15 @@ mod tests {
         assert!(!html.contains("data:text"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("<strong>bold</strong>"));
+        // An image would load from elsewhere when the page is opened: it
+        // becomes a link.
+        let html =
+            markdown_html("![tracker](http://example.org/pixel.png) and ![x](//e.org/y.gif)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("<a href=\"http://example.org/pixel.png\">tracker</a>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -154,5 +196,6 @@ mod tests {
             "Parents & carers &amp;amp;"
         );
         assert_eq!(markdown_text("£1,020 (see 2.1)"), "£1,020 (see 2.1)");
+        assert_eq!(markdown_cell("-£180 | 1. x"), "-£180 \\| 1. x");
     }
 }
