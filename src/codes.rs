@@ -41,6 +41,7 @@ pub enum Code {
     RestrictedFunds,
     SplitFundingMismatch,
     CostsToBeConfirmed,
+    UnfundedCosts,
     // Every Child Matters.
     UnknownOutcome,
     UnknownJudgement,
@@ -65,6 +66,7 @@ pub enum Code {
     UnlinkedSharedItem,
     UnknownSharedItem,
     SharedItemRepeated,
+    DuplicatePlanId,
 }
 
 /// What the catalogue knows about a code.
@@ -110,6 +112,7 @@ impl Code {
         Code::RestrictedFunds,
         Code::SplitFundingMismatch,
         Code::CostsToBeConfirmed,
+        Code::UnfundedCosts,
         Code::UnknownOutcome,
         Code::UnknownJudgement,
         Code::JudgementTitledTwice,
@@ -130,6 +133,7 @@ impl Code {
         Code::UnlinkedSharedItem,
         Code::UnknownSharedItem,
         Code::SharedItemRepeated,
+        Code::DuplicatePlanId,
     ];
 
     pub fn id(self) -> &'static str {
@@ -147,6 +151,8 @@ impl Code {
                 | Code::TooManyDecimals
                 | Code::AmountOutOfRange
                 | Code::OverAllocated
+                | Code::UnknownSource
+                | Code::UnfundedCosts
         )
     }
 
@@ -473,6 +479,19 @@ impl Code {
                 "cost: tbc",
                 "cost: 1500",
             ),
+            Code::UnfundedCosts => (
+                "F009",
+                "unfunded-costs",
+                Warning,
+                "costs draw on no funding source while the sources state what they hold",
+                "A cost with no `source` (and none on its priority, section or as the \
+                 plan's `default_source`) is money the plan spends without saying where it \
+                 comes from. When the plan's sources state their amounts, such costs are \
+                 not covered by any of them, and the plan is over-committed by that much. \
+                 An error when the plan says `must_balance: true`.",
+                "sources:\n  - { id: grant, name: Grant, amount: 10000 }\n...\n- { id: \"2\", title: Two, cost: 7000 }   # no source",
+                "- { id: \"2\", title: Two, cost: { amount: 7000, source: grant } }",
+            ),
             Code::UnknownOutcome => (
                 "E001",
                 "unknown-outcome",
@@ -685,6 +704,17 @@ impl Code {
                  names the wrong item.",
                 "- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 5000 }\n- { id: \"16.2\", title: Cohesion network, shared: cohesion, cost: 5000 }",
                 "- { id: \"16.1\", title: Cohesion, shared: cohesion, cost: 5000 }\n- { id: \"16.2\", title: Cohesion network, cost: 5000 }",
+            ),
+            Code::DuplicatePlanId => (
+                "X005",
+                "duplicate-plan-id",
+                Error,
+                "two plans have the same id",
+                "Every plan of a repository needs its own id: the roll-up, the CSV files \
+                 and the workbooks name plans by it, and two plans with one id could not \
+                 be told apart (a copied plan whose id was not changed).",
+                "# plans/north/plan.yaml\nplan: { id: cluster, ... }\n# plans/south/plan.yaml\nplan: { id: cluster, ... }",
+                "plan: { id: north-cluster, ... }\nplan: { id: south-cluster, ... }",
             ),
         };
         CodeInfo {

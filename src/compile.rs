@@ -32,6 +32,10 @@ pub struct Compilation {
     pub framework: Framework,
     pub plans: Vec<CompiledPlan>,
     pub diagnostics: Diagnostics,
+    /// Plans that could not be compiled (a file that does not parse, no
+    /// header): their figures are missing from every roll-up, which is
+    /// then unknown.
+    pub unreadable: Vec<PathBuf>,
 }
 
 /// Which plans to compile: the paths given, else those `planc.toml` names,
@@ -126,23 +130,29 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
             (plan, first)
         })
         .collect();
-    let results: Vec<(Vec<SourceFile>, Option<CompiledPlan>, Diagnostics)> = numbered
+    let results: Vec<(Vec<SourceFile>, Result<CompiledPlan, PathBuf>, Diagnostics)> = numbered
         .into_par_iter()
         .map(|(plan, first)| {
+            let path = plan.path.clone();
             let mut plan_diags = Diagnostics::default();
             let (files, plan_files) =
                 load::read_plan(plan, first, config.max_file_bytes, &guard, &mut plan_diags);
-            let compiled = compile_plan(plan_files, &config, &framework, as_of, &mut plan_diags);
+            let compiled =
+                compile_plan(plan_files, &config, &framework, as_of, &mut plan_diags).ok_or(path);
             (files, compiled, plan_diags)
         })
         .collect();
     let mut plans = Vec::new();
+    let mut unreadable = Vec::new();
     for (files, compiled, plan_diags) in results {
         for file in files {
             sources.push(file);
         }
         diags.extend(plan_diags);
-        plans.extend(compiled);
+        match compiled {
+            Ok(plan) => plans.push(plan),
+            Err(path) => unreadable.push(path),
+        }
     }
     check::shared::check(&plans, &config.shared, &mut diags);
     for compiled in &plans {
@@ -154,7 +164,15 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
         framework,
         plans,
         diagnostics: diags,
+        unreadable,
     })
+}
+
+impl Compilation {
+    /// The plans that could not be compiled, as paths shown to users.
+    pub fn unreadable_paths(&self) -> Vec<String> {
+        self.unreadable.iter().map(|p| display_path(p)).collect()
+    }
 }
 
 /// Decodes, resolves, computes and checks one plan.
@@ -206,6 +224,7 @@ pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date)
     let config = Config::new(PathBuf::from("."));
     let framework = Framework::built_in();
     let mut plans = Vec::new();
+    let mut unreadable = Vec::new();
     for (path, texts) in files {
         let mut plan = PlanFiles {
             path,
@@ -218,7 +237,11 @@ pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date)
                 None => plan.incomplete = true,
             }
         }
-        plans.extend(compile_plan(plan, &config, &framework, as_of, &mut diags));
+        let path = plan.path.clone();
+        match compile_plan(plan, &config, &framework, as_of, &mut diags) {
+            Some(compiled) => plans.push(compiled),
+            None => unreadable.push(path),
+        }
     }
     Compilation {
         root: config.root.clone(),
@@ -226,6 +249,7 @@ pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date)
         framework,
         plans,
         diagnostics: diags,
+        unreadable,
     }
 }
 

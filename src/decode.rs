@@ -22,6 +22,8 @@ pub struct Fragment {
     pub priorities: Vec<Priority>,
     /// Items carrying money that could not be decoded.
     pub lost: Vec<Span>,
+    /// Funding sources that could not be decoded.
+    pub lost_sources: Vec<Span>,
 }
 
 pub struct Decoder<'d> {
@@ -30,6 +32,7 @@ pub struct Decoder<'d> {
     /// raises the count holds money that is unknown.
     money_errors: usize,
     lost: Vec<Span>,
+    lost_sources: Vec<Span>,
 }
 
 /// Keys whose values are money, or lists and tables of money.
@@ -63,11 +66,15 @@ fn carries_money(node: &Node) -> bool {
 fn may_be_money(key: &str, value: &Node, known: &[&str]) -> bool {
     let near_money =
         suggest::nearest(key, known.iter().copied()).is_some_and(|near| MONEY_KEYS.contains(&near));
-    let looks_like_money = match &value.value {
-        Value::Number(_) => true,
-        Value::Str(s) => s.contains('£') || money::parse(s).is_ok(),
-        _ => carries_money(value),
-    };
+    fn looks_like_money(value: &Node) -> bool {
+        match &value.value {
+            Value::Number(_) => true,
+            Value::Str(s) => s.contains('£') || money::parse(s).is_ok(),
+            Value::Seq(items) => items.iter().any(looks_like_money),
+            _ => carries_money(value),
+        }
+    }
+    let looks_like_money = looks_like_money(value);
     near_money || looks_like_money
 }
 
@@ -177,6 +184,7 @@ impl<'d> Decoder<'d> {
             diags,
             money_errors: 0,
             lost: Vec::new(),
+            lost_sources: Vec::new(),
         }
     }
 
@@ -219,8 +227,20 @@ impl<'d> Decoder<'d> {
             );
             if may_be_money(&entry.key, &entry.value, known) {
                 // Money under a field planc does not know is money left out
-                // of every total: never quieted by a level.
+                // of every total: never quieted by a level. An activity, a
+                // cost or a source makes its own money unknown; elsewhere
+                // the plan's totals are.
                 self.money_errors += 1;
+                if !matches!(
+                    what,
+                    "an activity"
+                        | "a cost"
+                        | "a cost line"
+                        | "a source's share"
+                        | "a funding source"
+                ) {
+                    self.lost.push(entry.value.span);
+                }
                 diagnostic = diagnostic.locked().with_secondary(
                     entry.value.span,
                     "this may be money, so the totals it belongs to are unknown",
@@ -334,7 +354,14 @@ impl<'d> Decoder<'d> {
                 ..
             }) => items.iter().filter_map(|n| item(self, n)).collect(),
             Some(node) => {
+                let mark = self.diags.len();
                 self.wrong_type(node, key, "a list (lines starting with `- `)");
+                if matches!(key, "activities" | "priorities" | "sections") {
+                    self.lose(node, mark);
+                } else if key == "sources" && f.what != "a cost" {
+                    self.lost_sources.push(node.span);
+                    self.diags.lock_since(mark);
+                }
                 Vec::new()
             }
         }
@@ -436,11 +463,21 @@ impl<'d> Decoder<'d> {
                 span,
                 format!("amount `{text}` has more than two decimal places"),
             )
-            .label("more precise than a penny")
-            .help(format!(
-                "round it to pence: `{}`",
-                money::format_plain(value)
-            )),
+            .label("more than two decimal places")
+            .help(match text.trim().trim_start_matches('£').split_once('.') {
+                // `1.000`: a thousands separator, or pounds and pence?
+                Some((whole, pence))
+                    if pence.len() == 3
+                        && !whole.contains(',')
+                        && !whole.trim_start_matches('0').is_empty() =>
+                {
+                    format!(
+                    "if the dot separates thousands, write `{key}: {whole}{pence}`; for pounds and pence write two places: `{}`",
+                    money::format_plain(value)
+                )
+                },
+                _ => format!("round it to pence: `{}`", money::format_plain(value)),
+            }),
             Err(MoneyError::OutOfRange) => Diagnostic::new(
                 Code::AmountOutOfRange,
                 span,
@@ -607,20 +644,24 @@ impl<'d> Decoder<'d> {
         fragment.sections = self.list(&f, "sections", Self::section);
         fragment.priorities = self.list(&f, "priorities", Self::priority);
         fragment.lost = std::mem::take(&mut self.lost);
+        fragment.lost_sources = std::mem::take(&mut self.lost_sources);
         fragment
     }
 
-    /// Notes an item that could not be decoded if it carried money.
-    fn lose(&mut self, node: &Node) {
-        if carries_money(node) {
-            self.lost.push(node.span);
-        }
+    /// Notes an activity, priority or section that could not be decoded:
+    /// whatever money it held is unknown, so the plan's totals are, and the
+    /// diagnostics since `mark` say why and cannot be quieted.
+    fn lose(&mut self, node: &Node, mark: usize) {
+        self.lost.push(node.span);
+        self.diags.lock_since(mark);
     }
 
     fn plan(&mut self, node: &Node, file: FileId) -> Option<Plan> {
         let f = self.fields(node, "the plan header", PLAN_FIELDS)?;
         let id = self.req_string(&f, "id", "druids-heath");
         let name = self.req_string(&f, "name", "The Real Link – Druids Heath");
+        // Which roll-up the plan's money goes to: a typo is never quieted.
+        let mark = self.diags.len();
         let kind = self
             .keyword(
                 &f,
@@ -628,6 +669,7 @@ impl<'d> Decoder<'d> {
                 &[("cluster", PlanKind::Cluster), ("county", PlanKind::County)],
             )
             .map_or(PlanKind::Cluster, |k| k.value);
+        self.diags.lock_since(mark);
         let period = match f.get("period") {
             Some(p) => self.period(p),
             None => {
@@ -697,7 +739,7 @@ impl<'d> Decoder<'d> {
             period,
             status,
             version: self.text(&f, "version"),
-            currency: self.text(&f, "currency"),
+            currency: self.currency(&f),
             review_interval,
             must_balance: self.bool(&f, "must_balance"),
             default_source: self.string(&f, "default_source"),
@@ -715,6 +757,7 @@ impl<'d> Decoder<'d> {
             header_span: node.span,
             files: vec![file],
             lost: Vec::new(),
+            lost_sources: Vec::new(),
         };
         Some(plan)
     }
@@ -807,25 +850,51 @@ impl<'d> Decoder<'d> {
         })
     }
 
+    /// A plan's currency. planc adds and prints money in pounds sterling,
+    /// so any other currency is an error, not figures added to pounds.
+    fn currency(&mut self, f: &Fields) -> Option<String> {
+        let currency = self.string(f, "currency")?;
+        if !currency.value.eq_ignore_ascii_case("GBP") {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    currency.span,
+                    format!("planc reports money in pounds sterling, not `{}`", currency.value),
+                )
+                .label("only GBP")
+                .help("write the plan's amounts in pounds and `currency: GBP`, or leave `currency` out")
+                .locked(),
+            );
+        }
+        Some(currency.value.to_uppercase())
+    }
+
     fn source(&mut self, node: &Node) -> Option<Source> {
         let before = self.money_errors;
+        let mark = self.diags.len();
         let Some(f) = self.fields(node, "a funding source", SOURCE_FIELDS) else {
-            self.lose(node);
+            self.lost_sources.push(node.span);
+            self.diags.lock_since(mark);
             return None;
         };
         let id = self.req_string(&f, "id", "sure-start");
         let name = self.req_string(&f, "name", "Sure Start Grant");
         let amount = self.money_field(&f, "amount");
         let (Some(id), Some(name)) = (id, name) else {
-            self.lose(node);
+            self.lost_sources.push(node.span);
+            self.diags.lock_since(mark);
             return None;
         };
+        let unreadable = self.money_errors > before;
+        if unreadable {
+            self.diags.lock_since(mark);
+        }
         Some(Source {
             amount,
             start: self.date(&f, "start"),
             restricted_to: self.ids(&f, "restricted_to"),
             note: self.text(&f, "note"),
-            unreadable: self.money_errors > before,
+            unreadable,
             id,
             name: name.value,
         })
@@ -842,9 +911,10 @@ impl<'d> Decoder<'d> {
     }
 
     fn section(&mut self, node: &Node) -> Option<Section> {
+        let mark = self.diags.len();
         let section = self.section_fields(node);
         if section.is_none() {
-            self.lose(node);
+            self.lose(node, mark);
         }
         section
     }
@@ -853,6 +923,8 @@ impl<'d> Decoder<'d> {
         let f = self.fields(node, "a section", SECTION_FIELDS)?;
         let id = self.req_string(&f, "id", "action-plan");
         let title = self.req_string(&f, "title", "Action plan");
+        // Whose money the section's figures are: a typo is never quieted.
+        let mark = self.diags.len();
         let scope = self
             .keyword(
                 &f,
@@ -860,6 +932,7 @@ impl<'d> Decoder<'d> {
                 &[("local", Scope::Local), ("countywide", Scope::Countywide)],
             )
             .map_or(Scope::Local, |s| s.value);
+        self.diags.lock_since(mark);
         Some(Section {
             scope,
             outcome: self.string(&f, "outcome"),
@@ -874,9 +947,10 @@ impl<'d> Decoder<'d> {
     }
 
     fn priority(&mut self, node: &Node) -> Option<Priority> {
+        let mark = self.diags.len();
         let priority = self.priority_fields(node);
         if priority.is_none() {
-            self.lose(node);
+            self.lose(node, mark);
         }
         priority
     }
@@ -953,9 +1027,10 @@ impl<'d> Decoder<'d> {
     }
 
     fn activity(&mut self, node: &Node) -> Option<Activity> {
+        let mark = self.diags.len();
         let activity = self.activity_fields(node);
         if activity.is_none() {
-            self.lose(node);
+            self.lose(node, mark);
         }
         activity
     }
@@ -968,6 +1043,7 @@ impl<'d> Decoder<'d> {
         let id = self.req_string(&f, "id", "\"1.1\"");
         let title = self.req_string(&f, "title", "Community facilities");
         let outcomes = self.list(&f, "outcomes", Self::outcome_code);
+        let cost_mark = self.diags.len();
         let mut cost = f.get("cost").map(|c| {
             match self.cost(c) {
                 Some(cost) => cost,
@@ -983,6 +1059,13 @@ impl<'d> Decoder<'d> {
             let span = f.get("cost").map_or(node.span, |c| c.span);
             let cost = cost.get_or_insert_with(|| Cost::unreadable(span));
             cost.kind = CostKind::Unreadable;
+        }
+        // What made the cost unknown is an error no level quiets.
+        if cost
+            .as_ref()
+            .is_some_and(|c| c.kind == CostKind::Unreadable)
+        {
+            self.diags.lock_since(cost_mark);
         }
         let partners = match f.get("partners") {
             None => Vec::new(),
@@ -1290,6 +1373,18 @@ impl<'d> Decoder<'d> {
             Some(Value::Str(s)) => Some(s.clone()),
             _ => None,
         };
+        if let (Some(one), false) = (f.get("source"), shares.is_empty()) {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    one.span,
+                    "a cost names both `source` and `sources`",
+                )
+                .label("which source pays is unclear")
+                .help("keep `sources` with each source's share, or `source` alone")
+                .locked(),
+            );
+        }
         let kind = if unknown_money || split_unknown {
             CostKind::Unreadable
         } else {
@@ -1321,8 +1416,10 @@ pub fn assemble(
     let mut rest = Vec::new();
     let first_file = fragments.first().map(|(f, _)| *f);
     let mut lost = Vec::new();
+    let mut lost_sources = Vec::new();
     for (file, fragment) in fragments {
         lost.extend(fragment.lost);
+        lost_sources.extend(fragment.lost_sources);
         if let Some((header, span)) = fragment.header {
             match &plan {
                 Some(existing) => diags.push(
@@ -1396,7 +1493,8 @@ pub fn assemble(
                         section.span,
                         format!("unknown section `{}`", section.value),
                     )
-                    .label("no section has this id");
+                    .label("no section has this id")
+                    .locked();
                     d = match suggest::nearest(&section.value, names.iter().copied()) {
                         Some(near) => {
                             let declared = plan
@@ -1441,6 +1539,7 @@ pub fn assemble(
         }
     }
     plan.lost = lost;
+    plan.lost_sources = lost_sources;
     Some(plan)
 }
 

@@ -103,6 +103,26 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// How many diagnostics there are so far: a mark for `lock_since`.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Locks every diagnostic pushed since `mark`: they are why money is
+    /// unknown, so no level may quiet them.
+    pub fn lock_since(&mut self, mark: usize) {
+        for d in self.items.iter_mut().skip(mark) {
+            d.locked = true;
+            if d.severity != Severity::Error {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }

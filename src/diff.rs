@@ -113,6 +113,24 @@ fn sum(value: Option<&Sum>) -> String {
     value.map_or_else(|| "–".to_string(), total_text)
 }
 
+/// A source's amount as a side shows it: not stated, or cannot be read.
+fn available(source: Option<&crate::figures::SourceFigures>) -> String {
+    match source {
+        Some(s) if s.unreadable => "unknown".into(),
+        other => opt(other.and_then(|s| s.available)),
+    }
+}
+
+/// The change in a total; `unknown` when a side cannot be read, never
+/// `gone`.
+fn sum_change(before: Option<&Sum>, after: Option<&Sum>) -> String {
+    let unknown = |s: Option<&Sum>| s.is_some_and(|s| s.value().is_none());
+    if unknown(before) || unknown(after) {
+        return "unknown".into();
+    }
+    change(before.and_then(Sum::value), after.and_then(Sum::value))
+}
+
 fn change(before: Option<Money>, after: Option<Money>) -> String {
     match (before, after) {
         (Some(b), Some(a)) if a != b => {
@@ -253,7 +271,13 @@ pub fn diff(
         let name = a.or(b).map_or("", |s| s.plan.name.as_str());
         match (b, a) {
             (None, Some(_)) => out.push_str(&heading(format!("Plan {id} ({name}): added"))),
-            (Some(_), None) => out.push_str(&heading(format!("Plan {id} ({name}): removed"))),
+            (Some(_), None) => out.push_str(&heading(if after.unreadable.is_empty() {
+                format!("Plan {id} ({name}): removed")
+            } else {
+                format!(
+                    "Plan {id} ({name}): not found after the change, where a plan could not be read"
+                )
+            })),
             (Some(b), Some(a)) => {
                 let mut sources = Vec::new();
                 let mut names: Vec<&str> =
@@ -269,14 +293,11 @@ pub fn diff(
                     let label = sa.or(sb).map_or(source, |s| s.name.as_str());
                     sources.push(vec![
                         label.to_string(),
-                        opt(sb.and_then(|s| s.available)),
-                        opt(sa.and_then(|s| s.available)),
+                        available(sb),
+                        available(sa),
                         sum(sb.map(|s| &s.allocated)),
                         sum(sa.map(|s| &s.allocated)),
-                        change(
-                            sb.and_then(|s| s.allocated.value()),
-                            sa.and_then(|s| s.allocated.value()),
-                        ),
+                        sum_change(sb.map(|s| &s.allocated), sa.map(|s| &s.allocated)),
                     ]);
                 }
                 let mut sections = Vec::new();
@@ -294,10 +315,7 @@ pub fn diff(
                         sa.or(sb).map_or(section, |s| s.title.as_str()).to_string(),
                         sum(sb.map(|s| &s.total)),
                         sum(sa.map(|s| &s.total)),
-                        change(
-                            sb.and_then(|s| s.total.value()),
-                            sa.and_then(|s| s.total.value()),
-                        ),
+                        sum_change(sb.map(|s| &s.total), sa.map(|s| &s.total)),
                     ]);
                 }
                 let (fb, fa) = (activity_facts(b.plan), activity_facts(a.plan));
@@ -349,7 +367,8 @@ pub fn diff(
                     out.push('\n');
                     continue;
                 }
-                let total_change = change(b.figures.allocated.value(), a.figures.allocated.value());
+                let total_change =
+                    sum_change(Some(&b.figures.allocated), Some(&a.figures.allocated));
                 out.push_str(&heading(format!(
                     "Plan {id} ({name}): allocated {} → {}{}",
                     total_text(&b.figures.allocated),
@@ -392,6 +411,14 @@ pub fn diff(
                 }
             }
             (None, None) => {}
+        }
+    }
+    // A plan that cannot be read is not a plan removed.
+    for (side, compilation) in [("before", &before), ("after", &after)] {
+        for path in compilation.unreadable_paths() {
+            out.push_str(&heading(format!(
+                "Plan at {path}: could not be read {side} the change (run `planc validate`)"
+            )));
         }
     }
     if out.is_empty() {

@@ -176,6 +176,9 @@ pub struct PlanFigures {
     pub sources: Vec<SourceFigures>,
     /// The plan's own costs, or parts of them, that name no source.
     pub unsourced: Sum,
+    /// The plan's own costs split between sources by shares that do not
+    /// add up to the cost (F007): known in total, not by source.
+    pub unattributed: Sum,
     /// The plan's own money allocated: every local amount.
     pub allocated: Sum,
     /// Countywide figures, kept out of `allocated`.
@@ -311,6 +314,7 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         })
         .collect();
     let mut unsourced = Sum::default();
+    let mut unattributed = Sum::default();
     let mut outcomes: Vec<OutcomeFigures> = framework
         .outcomes
         .iter()
@@ -359,16 +363,22 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
                     match section.scope {
                         Scope::Local => {
                             allocated.add(i, part);
+                            // Shares that do not add up to the cost (F007)
+                            // leave what each source pays unknown.
+                            let shared_out: Money = figures.shares.iter().map(|(_, s)| *s).sum();
+                            let split_known = figures.shares.is_empty() || part == Some(shared_out);
                             let mut drawn = Money::ZERO;
                             let mut drawn_named = false;
                             for (source, share) in &figures.shares {
                                 if let Some(&s) = index.sources.get(source) {
-                                    sources[s].allocated.add(i, part.map(|_| *share));
-                                    drawn += *share;
+                                    let share = part.filter(|_| split_known).map(|_| *share);
+                                    sources[s].allocated.add(i, share);
+                                    drawn += share.unwrap_or(Money::ZERO);
                                     drawn_named = true;
                                 }
                             }
                             match part {
+                                Some(amount) if !split_known => unattributed.add(i, Some(amount)),
                                 Some(amount) if amount != drawn => {
                                     unsourced.add(i, Some(amount - drawn))
                                 }
@@ -401,21 +411,42 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         }
         sections.push(section_figures);
     }
+    // Money lost in decoding belongs to some total of the plan: which one
+    // is unknown, so every total of the plan is.
+    let lost = plan.lost.len();
+    if lost > 0 {
+        let sums = sources
+            .iter_mut()
+            .map(|s| &mut s.allocated)
+            .chain([
+                &mut allocated,
+                &mut countywide,
+                &mut unsourced,
+                &mut unattributed,
+            ])
+            .chain(
+                outcomes
+                    .iter_mut()
+                    .flat_map(|o| [&mut o.local, &mut o.countywide]),
+            )
+            .chain(sections.iter_mut().flat_map(|s| {
+                std::iter::once(&mut s.total).chain(s.priorities.iter_mut().map(|p| &mut p.total))
+            }));
+        for sum in sums {
+            sum.lost = lost;
+        }
+    }
     for source in &mut sources {
         source.unallocated = source
             .available
             .zip(source.allocated.value())
             .map(|(a, b)| a - b);
     }
-    // Money lost in decoding belongs to some total of the plan: which one
-    // is unknown, so the plan's own totals are.
-    allocated.lost = plan.lost.len();
-    countywide.lost = plan.lost.len();
     let availability = Availability {
         stated: sources.iter().filter_map(|s| s.available).sum(),
         sources_stated: sources.iter().filter(|s| s.available.is_some()).count(),
-        sources: sources.len(),
-        unreadable: sources.iter().filter(|s| s.unreadable).count(),
+        sources: sources.len() + plan.lost_sources.len(),
+        unreadable: sources.iter().filter(|s| s.unreadable).count() + plan.lost_sources.len(),
     };
     let stated: Vec<&SourceFigures> = sources.iter().filter(|s| s.available.is_some()).collect();
     let unallocated_stated = if stated.is_empty() {
@@ -424,14 +455,21 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         stated.iter().map(|s| s.unallocated).sum::<Option<Money>>()
     };
     PlanFigures {
-        unallocated: unallocated_stated
-            .filter(|_| availability.known().is_some() && plan.lost.is_empty()),
+        // What the plan has less what it spends, costs that name no source
+        // included: over-committed money shows as a negative amount, never
+        // as a balance.
+        unallocated: availability
+            .known()
+            .filter(|_| availability.unreadable == 0 && unattributed.parts.is_empty())
+            .zip(allocated.value())
+            .map(|(available, spent)| available - spent),
         unallocated_stated,
         availability,
         allocated,
         countywide,
         sources,
         unsourced,
+        unattributed,
         sections,
         outcomes,
         activities,
@@ -446,10 +484,9 @@ pub struct Counted {
     pub allocated_unreadable: usize,
     pub countywide: Money,
     pub countywide_unreadable: usize,
-    /// The plan's own and countywide money of shared items counted under
-    /// an earlier plan, and so not again.
-    pub repeated_allocated: Money,
-    pub repeated_countywide: Money,
+    /// The money of shared countywide items counted under an earlier
+    /// plan, and so not again.
+    pub repeated: Money,
 }
 
 impl Counted {
@@ -458,8 +495,7 @@ impl Counted {
         self.allocated_unreadable += other.allocated_unreadable;
         self.countywide += other.countywide;
         self.countywide_unreadable += other.countywide_unreadable;
-        self.repeated_allocated += other.repeated_allocated;
-        self.repeated_countywide += other.repeated_countywide;
+        self.repeated += other.repeated;
     }
 }
 
@@ -483,9 +519,35 @@ pub struct RollupTotals {
     /// The plans' unallocated money added up, when every plan's is known.
     pub unallocated: Option<Money>,
     pub tbc: usize,
+    /// Plans that could not be read: their money is missing, so every
+    /// total here is unknown.
+    pub missing: usize,
 }
 
 impl RollupTotals {
+    /// The plans' own money, when every part of it is known.
+    pub fn allocated(&self) -> Option<Money> {
+        (self.counted.allocated_unreadable == 0 && self.missing == 0)
+            .then_some(self.counted.allocated)
+    }
+
+    /// Countywide money, each shared item once, when known.
+    pub fn countywide(&self) -> Option<Money> {
+        (self.counted.countywide_unreadable == 0 && self.missing == 0)
+            .then_some(self.counted.countywide)
+    }
+
+    /// Money available, when every source of every plan states it.
+    pub fn available(&self) -> Option<Money> {
+        self.availability
+            .known()
+            .filter(|_| self.availability.unreadable == 0 && self.missing == 0)
+    }
+
+    pub fn unallocated(&self) -> Option<Money> {
+        self.unallocated.filter(|_| self.missing == 0)
+    }
+
     fn add_plan(&mut self, figures: &PlanFigures, counted: &Counted) {
         self.unallocated = if self.plans == 0 {
             figures.unallocated
@@ -563,9 +625,17 @@ pub struct RollupItem {
 pub struct Rollup {
     pub groups: Vec<RollupGroup>,
     pub items: Vec<RollupItem>,
+    /// Plans that could not be read, by path.
+    pub unreadable: Vec<String>,
 }
 
-pub fn rollup(plans: &[(&Plan, &PlanFigures)], framework: &Framework) -> Rollup {
+/// The roll-up of `plans`. `unreadable` plans could not be compiled: every
+/// total of the roll-up is unknown while one is missing.
+pub fn rollup(
+    plans: &[(&Plan, &PlanFigures)],
+    unreadable: &[String],
+    framework: &Framework,
+) -> Rollup {
     let mut groups = Vec::new();
     let mut items: Vec<RollupItem> = Vec::new();
     for kind in [PlanKind::Cluster, PlanKind::County] {
@@ -636,20 +706,37 @@ pub fn rollup(plans: &[(&Plan, &PlanFigures)], framework: &Framework) -> Rollup 
                 let Some(part) = activity.part() else {
                     continue;
                 };
-                if let Some(id) = &activity.shared {
-                    if let Some((first, item)) = counted_ids.get(id) {
-                        let amount = part.unwrap_or(Money::ZERO);
-                        match activity.scope {
-                            Scope::Local => row.counted.repeated_allocated += amount,
-                            Scope::Countywide => row.counted.repeated_countywide += amount,
+                // A shared countywide item is one county figure that every
+                // plan restates: counted under the first plan citing it. A
+                // plan's own money is its own, shared id or not, and two
+                // items of one plan are never merged.
+                let shared = activity
+                    .shared
+                    .as_ref()
+                    .filter(|_| activity.scope == Scope::Countywide);
+                if let Some(id) = shared {
+                    if let Some((first, item)) = counted_ids.get(id)
+                        && first != &plan.id.value
+                    {
+                        let item = &mut items[*item];
+                        item.plans.push(plan.id.value.clone());
+                        // Plans that disagree on the figure (X001) leave it
+                        // unknown.
+                        if item.amount != part || item.unreadable {
+                            if !item.unreadable {
+                                row.counted.countywide_unreadable += 1;
+                            }
+                            item.unreadable = true;
                         }
+                        row.counted.repeated += part.unwrap_or(Money::ZERO);
                         row.repeats.push((a, first.clone()));
-                        items[*item].plans.push(plan.id.value.clone());
                         continue;
                     }
-                    counted_ids.insert(id.clone(), (plan.id.value.clone(), items.len()));
+                    counted_ids
+                        .entry(id.clone())
+                        .or_insert((plan.id.value.clone(), items.len()));
                 }
-                if activity.shared.is_some() || activity.scope == Scope::Countywide {
+                if shared.is_some() || activity.scope == Scope::Countywide {
                     items.push(RollupItem {
                         shared: activity.shared.clone(),
                         title: activity.title.clone(),
@@ -716,10 +803,13 @@ pub fn rollup(plans: &[(&Plan, &PlanFigures)], framework: &Framework) -> Rollup 
             row.counted.allocated_unreadable += figures.allocated.lost;
             row.counted.countywide_unreadable += figures.countywide.lost;
             group.totals.add_plan(figures, &row.counted);
+            // Authorities named alike (`Worcestershire`, `worcestershire `)
+            // are one authority, shown as first written.
+            let authority = plan.authority.as_deref().map(crate::framework::normalise);
             match group
                 .authorities
                 .iter_mut()
-                .find(|t| t.authority == plan.authority)
+                .find(|t| t.authority.as_deref().map(crate::framework::normalise) == authority)
             {
                 Some(t) => t.totals.add_plan(figures, &row.counted),
                 None => {
@@ -741,7 +831,18 @@ pub fn rollup(plans: &[(&Plan, &PlanFigures)], framework: &Framework) -> Rollup 
         }
         groups.push(group);
     }
-    Rollup { groups, items }
+    for group in &mut groups {
+        for totals in std::iter::once(&mut group.totals)
+            .chain(group.authorities.iter_mut().map(|a| &mut a.totals))
+        {
+            totals.missing = unreadable.len();
+        }
+    }
+    Rollup {
+        groups,
+        items,
+        unreadable: unreadable.to_vec(),
+    }
 }
 
 #[cfg(test)]

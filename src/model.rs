@@ -203,6 +203,9 @@ pub struct Plan {
     /// amount) that could not be decoded at all: the plan's totals are
     /// unknown while any is left.
     pub lost: Vec<Span>,
+    /// Funding sources that could not be decoded: what the plan has
+    /// available is unknown.
+    pub lost_sources: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

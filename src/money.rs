@@ -84,7 +84,7 @@ fn check_value(value: Decimal) -> Result<Money, MoneyError> {
     if value.is_sign_negative() && !value.is_zero() {
         return Err(MoneyError::Negative { value });
     }
-    if value.scale() > 2 && value.normalize().scale() > 2 {
+    if value.scale() > 2 {
         return Err(MoneyError::TooManyDecimals { value });
     }
     Ok(value)
@@ -117,22 +117,19 @@ fn clean_number(body: &str) -> Option<Decimal> {
         // Past a hundred billion pounds; certainly out of range.
         return Some(Decimal::from(MAX_AMOUNT) + Decimal::ONE);
     }
-    // Trailing zeros of the pence carry nothing. A digit past the second
-    // place, however far out, makes the amount too precise: it is kept to
-    // three places (enough for the message) and never rounded away.
+    // More than two places, even zeros, is not an amount in pounds and
+    // pence (`£1.000` may be a thousand written with a dot). Past three
+    // places only the first three are kept, enough for the message, and the
+    // amount is never rounded.
     let written = fraction.unwrap_or("");
-    let significant = written.trim_end_matches('0');
-    let fraction = if significant.len() > 3 {
-        let mut kept = significant[..3].to_string();
+    let fraction = if written.len() > 3 {
+        let mut kept = written[..3].to_string();
         if kept.ends_with('0') {
             kept.replace_range(2..3, "1");
         }
         kept
-    } else if significant.len() == 3 {
-        significant.to_string()
     } else {
-        // Pence as written: `20` stays `20`, `2000` becomes `20`.
-        written[..written.len().min(2)].to_string()
+        written.to_string()
     };
     let text = if fraction.is_empty() {
         digits
@@ -242,7 +239,7 @@ mod tests {
         assert_eq!(parse("0"), Ok(d("0")));
         assert_eq!(parse(" 1,000,000 "), Ok(d("1000000")));
         assert_eq!(parse("0.10"), Ok(d("0.10")));
-        assert_eq!(parse("5.000"), Ok(d("5.000")));
+        assert_eq!(parse("5.00"), Ok(d("5")));
     }
 
     #[test]
@@ -292,7 +289,15 @@ mod tests {
             parse("1234567890123456789012345678901"),
             Err(MoneyError::OutOfRange)
         );
-        assert_eq!(parse("5.000000000000000000000000000000"), Ok(d("5.00")));
+        assert!(matches!(
+            parse("5.000000000000000000000000000000"),
+            Err(MoneyError::TooManyDecimals { .. })
+        ));
+        // A thousand written with a dot is not one pound.
+        assert!(matches!(
+            parse("£1.000"),
+            Err(MoneyError::TooManyDecimals { .. })
+        ));
         let zero = parse("-0").unwrap();
         assert!(!zero.is_sign_negative());
         assert_eq!(format_plain(zero), "0.00");

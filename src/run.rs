@@ -178,7 +178,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 .iter()
                 .map(|c| (&c.plan, &c.figures))
                 .collect();
-            let rollup = crate::figures::rollup(&pairs, &compilation.framework);
+            let unreadable: Vec<String> = compilation
+                .unreadable
+                .iter()
+                .map(|p| compile::display_path(p))
+                .collect();
+            let rollup = crate::figures::rollup(&pairs, &unreadable, &compilation.framework);
             match format {
                 SummaryFormat::Text => {
                     for (i, plan) in compilation.plans.iter().enumerate() {
@@ -187,7 +192,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                         }
                         write!(out, "{}", summary::plan(plan, &compilation.framework))?;
                     }
-                    if compilation.plans.len() > 1 {
+                    if compilation.plans.len() + compilation.unreadable.len() > 1 {
                         writeln!(out)?;
                         write!(out, "{}", summary::rollup(&rollup, &compilation.plans))?;
                     }

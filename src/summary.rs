@@ -117,6 +117,14 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
             "-".into(),
         ]);
     }
+    if !figures.unattributed.parts.is_empty() {
+        rows.push(vec![
+            "(split between sources unknown)".into(),
+            "-".into(),
+            total_text(&figures.unattributed),
+            "-".into(),
+        ]);
+    }
     rows.push(vec![
         "Total".into(),
         or_dash(availability_text(&figures.availability)),
@@ -237,6 +245,12 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
 /// The roll-up of several plans as text: each kind of plan apart.
 pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
     let mut out = String::from("Roll-up\n\n");
+    if !rollup.unreadable.is_empty() {
+        out.push_str(&format!(
+            "Plans that could not be read, so every total below is unknown: {}\n\n",
+            visible(&rollup.unreadable.join(", "))
+        ));
+    }
     for group in &rollup.groups {
         let title = match group.kind {
             PlanKind::Cluster => "Cluster plans",
@@ -256,13 +270,12 @@ pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
             })
             .collect();
         let t = &group.totals;
-        let repeated = t.counted.repeated_allocated + t.counted.repeated_countywide;
-        if !repeated.is_zero() {
+        if !t.counted.repeated.is_zero() {
             rows.push(vec![
                 "(shared items counted once)".into(),
                 "-".into(),
-                format!("-{}", format_gbp(t.counted.repeated_allocated)),
-                format!("-{}", format_gbp(t.counted.repeated_countywide)),
+                "-".into(),
+                format!("-{}", format_gbp(t.counted.repeated)),
             ]);
         }
         for a in &group.authorities {
@@ -273,20 +286,22 @@ pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
                 },
                 or_dash(availability_text(&a.totals.availability)),
                 counted_text(
-                    a.totals.counted.allocated,
+                    a.totals.allocated(),
                     a.totals.counted.allocated_unreadable,
+                    a.totals.missing,
                 ),
                 counted_text(
-                    a.totals.counted.countywide,
+                    a.totals.countywide(),
                     a.totals.counted.countywide_unreadable,
+                    a.totals.missing,
                 ),
             ]);
         }
         rows.push(vec![
             "All".into(),
             or_dash(availability_text(&t.availability)),
-            counted_text(t.counted.allocated, t.counted.allocated_unreadable),
-            counted_text(t.counted.countywide, t.counted.countywide_unreadable),
+            counted_text(t.allocated(), t.counted.allocated_unreadable, t.missing),
+            counted_text(t.countywide(), t.counted.countywide_unreadable, t.missing),
         ]);
         out.push_str(&format!("{title}\n"));
         out.push_str(&table(
@@ -303,11 +318,11 @@ pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
     out
 }
 
-fn counted_text(amount: Money, unreadable: usize) -> String {
-    if unreadable > 0 {
-        format!("unknown ({unreadable} cannot be read)")
-    } else {
-        format_gbp(amount)
+fn counted_text(value: Option<Money>, unreadable: usize, missing: usize) -> String {
+    match value {
+        Some(amount) => format_gbp(amount),
+        None if missing > 0 => format!("unknown ({missing} plan(s) cannot be read)"),
+        None => format!("unknown ({unreadable} cannot be read)"),
     }
 }
 
@@ -338,17 +353,17 @@ fn availability_json(a: &Availability) -> serde_json::Value {
 
 fn totals_json(t: &RollupTotals) -> serde_json::Value {
     let c = &t.counted;
+    let mut available = availability_json(&t.availability);
+    available["total"] = plain(t.available());
     serde_json::json!({
         "plans": t.plans,
-        "available": availability_json(&t.availability),
-        "allocated": plain((c.allocated_unreadable == 0).then_some(c.allocated)),
-        "countywide": plain((c.countywide_unreadable == 0).then_some(c.countywide)),
+        "available": available,
+        "allocated": plain(t.allocated()),
+        "countywide": plain(t.countywide()),
         "unreadable": c.allocated_unreadable + c.countywide_unreadable,
-        "shared_not_counted_again": {
-            "allocated": format_plain(c.repeated_allocated),
-            "countywide": format_plain(c.repeated_countywide),
-        },
-        "unallocated": plain(t.unallocated),
+        "plans_missing": t.missing,
+        "shared_not_counted_again": format_plain(c.repeated),
+        "unallocated": plain(t.unallocated()),
         "tbc": t.tbc,
     })
 }
@@ -370,8 +385,11 @@ pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
                 "allocated": sum_json(&f.allocated),
                 "countywide": sum_json(&f.countywide),
                 "unsourced": sum_json(&f.unsourced),
+                "unattributed": sum_json(&f.unattributed),
                 "unallocated": plain(f.unallocated),
-                "unreadable": f.allocated.unreadable() + f.countywide.unreadable(),
+                "unreadable": f.activities.iter().filter(|a| a.unreadable).count()
+                    + c.plan.lost.len()
+                    + c.plan.lost_sources.len(),
                 "tbc": f.tbc_ids(),
                 "sources": f.sources.iter().map(|s| serde_json::json!({
                     "id": s.id,
@@ -434,7 +452,7 @@ pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
         .collect();
     let value = serde_json::json!({
         "plans": plans_json,
-        "rollup": { "groups": groups, "items": items },
+        "rollup": { "groups": groups, "items": items, "unreadable_plans": rollup.unreadable },
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
@@ -454,32 +472,31 @@ pub fn csv(plans: &[CompiledPlan], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Er
                 kind.clone(),
                 c.plan.id.value.clone(),
                 c.plan.authority.clone().unwrap_or_default(),
-                text(f.availability.known()),
+                text(f.available().filter(|_| f.availability.unreadable == 0)),
                 format_plain(f.availability.stated),
                 f.availability.sources_stated.to_string(),
                 f.availability.sources.to_string(),
                 text(f.allocated.value()),
                 text(f.countywide.value()),
-                format_plain(r.counted.repeated_allocated + r.counted.repeated_countywide),
+                format_plain(r.counted.repeated),
                 text(f.unallocated),
                 f.tbc_ids().len().to_string(),
             ]);
         }
         let mut total = |level: &str, authority: String, t: &RollupTotals| {
-            let c = &t.counted;
             rows.push(vec![
                 level.into(),
                 kind.clone(),
                 String::new(),
                 authority,
-                text(t.availability.known()),
+                text(t.available()),
                 format_plain(t.availability.stated),
                 t.availability.sources_stated.to_string(),
                 t.availability.sources.to_string(),
-                text((c.allocated_unreadable == 0).then_some(c.allocated)),
-                text((c.countywide_unreadable == 0).then_some(c.countywide)),
-                format_plain(c.repeated_allocated + c.repeated_countywide),
-                text(t.unallocated),
+                text(t.allocated()),
+                text(t.countywide()),
+                format_plain(t.counted.repeated),
+                text(t.unallocated()),
                 t.tbc.to_string(),
             ]);
         };

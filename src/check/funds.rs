@@ -10,6 +10,7 @@ use crate::resolve;
 
 pub fn check(cx: &Context, diags: &mut Diagnostics) {
     sources(cx, diags);
+    unfunded(cx, diags);
     stated_totals(cx, diags);
     costs(cx, diags);
     tbc(cx, diags);
@@ -72,6 +73,53 @@ fn sources(cx: &Context, diags: &mut Diagnostics) {
     }
 }
 
+/// Costs that draw on no source, in a plan whose sources state what they
+/// hold: money spent that no source covers.
+fn unfunded(cx: &Context, diags: &mut Diagnostics) {
+    let figures = cx.figures;
+    if figures.availability.sources_stated == 0 {
+        return;
+    }
+    let unsourced = &figures.unsourced;
+    let known = unsourced.known();
+    if known <= Money::ZERO && unsourced.unreadable() == 0 {
+        return;
+    }
+    let ids: Vec<&str> = unsourced
+        .parts
+        .iter()
+        .map(|p| figures.activities[p.activity].id.as_str())
+        .collect();
+    let Some(first) = unsourced.parts.first() else {
+        return;
+    };
+    let mut d = Diagnostic::new(
+        Code::UnfundedCosts,
+        figures.activities[first.activity].span,
+        format!(
+            "{} of plan `{}` draw{} on no funding source: {} not covered by the sources' {}",
+            if ids.len() == 1 {
+                format!("cost `{}`", ids[0])
+            } else {
+                format!("{} costs ({})", ids.len(), ids.join(", "))
+            },
+            cx.plan.id.value,
+            if ids.len() == 1 { "s" } else { "" },
+            format_gbp(known),
+            format_gbp(figures.availability.stated)
+        ),
+    )
+    .label("no `source` here, on its priority or section, nor a `default_source`")
+    .help("name the source that pays (`cost: { amount: ..., source: <id> }`, or `source:` on the priority or section), or add the source that does");
+    if cx.plan.must_balance {
+        d = d
+            .severity(Severity::Error)
+            .locked()
+            .with_secondary(cx.plan.header_span, "the plan says `must_balance: true`");
+    }
+    diags.push(d);
+}
+
 /// Compares a total typed into the plan with the computed one.
 fn compare(
     what: &str,
@@ -113,6 +161,28 @@ fn compare(
 fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
     let figures = cx.figures;
     let stated = &cx.plan.stated;
+    let availability = &figures.availability;
+    // With some sources stating no amount, the sources' sum is not the
+    // plan's funds: said so, rather than compared.
+    if availability.partial()
+        && availability.unreadable == 0
+        && let Some(s) = &stated.funds
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::StatedTotalMismatch,
+                s.span,
+                format!(
+                    "the plan's total funds are stated, but only {} of its {} sources state an amount ({} between them)",
+                    availability.sources_stated,
+                    availability.sources,
+                    format_gbp(availability.stated)
+                ),
+            )
+            .label("cannot be checked")
+            .help("give every source its `amount`, so that the stated total can be checked"),
+        );
+    }
     // A computed total with a part that could not be read is unknown: the
     // error at that part says so, and nothing is compared with it.
     let mut check = |what: &str, s: &Option<Located<Stated>>, computed: Option<Money>, tbc| {
@@ -120,7 +190,8 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
             compare(what, s, computed, tbc, diags);
         }
     };
-    let available = (figures.availability.unreadable == 0).then_some(figures.availability.stated);
+    let available =
+        (availability.unreadable == 0 && !availability.partial()).then_some(availability.stated);
     check("the plan's total funds", &stated.funds, available, 0);
     check(
         "the plan's total allocated",
@@ -132,8 +203,8 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
         "the plan's unallocated funds",
         &stated.unallocated,
         figures
-            .unallocated_stated
-            .or((figures.availability.sources_stated == 0).then_some(Money::ZERO)),
+            .unallocated
+            .or((availability.sources_stated == 0).then_some(Money::ZERO)),
         0,
     );
     check(

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::codes::Code;
 use crate::compile::CompiledPlan;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Activity, CostKind, Scope, SharedItem};
+use crate::model::{Activity, CostKind, PlanKind, Scope, SharedItem};
 use crate::money::{Money, format_gbp};
 use crate::resolve;
 use crate::source::Span;
@@ -16,6 +16,7 @@ use crate::suggest;
 /// One activity of one plan, as the cross-plan checks see it.
 struct Item<'a> {
     plan: &'a str,
+    kind: PlanKind,
     activity: &'a Activity,
     scope: Scope,
     amount: Option<(Money, Span)>,
@@ -27,6 +28,7 @@ fn items(plans: &[CompiledPlan]) -> Vec<Item<'_>> {
         .flat_map(|c| {
             resolve::activities(&c.plan).map(move |(section, _, activity)| Item {
                 plan: c.plan.id.value.as_str(),
+                kind: c.plan.kind,
                 activity,
                 scope: section.scope,
                 amount: match activity.cost.as_ref().map(|c| &c.kind) {
@@ -39,9 +41,34 @@ fn items(plans: &[CompiledPlan]) -> Vec<Item<'_>> {
 }
 
 pub fn check(plans: &[CompiledPlan], register: &[SharedItem], diags: &mut Diagnostics) {
+    duplicate_plans(plans, diags);
     let items = items(plans);
     linked(&items, register, diags);
     look_alikes(&items, diags);
+}
+
+/// Two plans with one id: their rows in the CSV files and the roll-up could
+/// not be told apart.
+fn duplicate_plans(plans: &[CompiledPlan], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for compiled in plans {
+        let id = &compiled.plan.id;
+        match seen.get(id.value.as_str()) {
+            Some(first) => diags.push(
+                Diagnostic::new(
+                    Code::DuplicatePlanId,
+                    id.span,
+                    format!("two plans have the id `{}`", id.value),
+                )
+                .label("second plan with this id")
+                .with_secondary(*first, "first plan with this id")
+                .help("give each plan its own id: reports and spreadsheets name plans by it"),
+            ),
+            None => {
+                seen.insert(id.value.as_str(), id.span);
+            }
+        }
+    }
 }
 
 /// Items citing a shared id: declared, cited once per plan, with one figure.
@@ -97,7 +124,9 @@ fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
             );
             continue;
         }
-        let Some((amount, span)) = item.amount else {
+        // A countywide item is one county figure that every plan restates;
+        // a plan's own money in a shared project is its own contribution.
+        let Some((amount, span)) = item.amount.filter(|_| item.scope == Scope::Countywide) else {
             continue;
         };
         let expected = match declared.get(name).and_then(|s| s.amount.as_ref()) {
@@ -167,7 +196,7 @@ fn look_alikes(items: &[Item], diags: &mut Diagnostics) {
         item: &'a Item<'a>,
         words: BTreeSet<String>,
     }
-    let mut by_amount: BTreeMap<Money, Vec<Representative>> = BTreeMap::new();
+    let mut by_amount: BTreeMap<(bool, Money), Vec<Representative>> = BTreeMap::new();
     for item in items {
         if item.scope != Scope::Countywide {
             continue;
@@ -176,7 +205,10 @@ fn look_alikes(items: &[Item], diags: &mut Diagnostics) {
             continue;
         };
         let words = words(&item.activity.title);
-        let group = by_amount.entry(amount).or_default();
+        // Plans of different kinds are never added together.
+        let group = by_amount
+            .entry((item.kind == PlanKind::County, amount))
+            .or_default();
         let found = group
             .iter()
             .find(|r| r.item.plan != item.plan && close(&r.words, &words));

@@ -59,10 +59,10 @@ pub fn is_plan_file(path: &Path) -> bool {
     if name.starts_with('.') || name == config::FILE_NAME {
         return false;
     }
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "toml")
-    )
+    // `PLAN.YAML` is a plan file too: left out, its money would vanish.
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "toml"))
 }
 
 /// Finds `planc.toml` in `start` or the nearest directory above it.
@@ -148,6 +148,15 @@ pub fn find(
             }
         }
     }
+    // A plan named twice (`plans` and `plans/a`, overlapping paths in
+    // planc.toml) is read once: each file belongs to the first plan found
+    // with it.
+    let mut claimed = BTreeSet::new();
+    for plan in &mut found {
+        plan.files
+            .retain(|f| claimed.insert(fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    }
+    found.retain(|plan| !plan.files.is_empty());
     Ok(found)
 }
 
@@ -357,7 +366,7 @@ fn parse_file(
 
 fn parse_source(id: FileId, path: &Path, source: &SourceFile) -> Result<Node, Diagnostic> {
     match path.extension().and_then(|e| e.to_str()) {
-        Some("toml") => toml::parse(id, &source.text),
+        Some(e) if e.eq_ignore_ascii_case("toml") => toml::parse(id, &source.text),
         _ => yaml::parse(id, source),
     }
 }

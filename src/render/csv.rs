@@ -139,6 +139,16 @@ pub fn funding(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
                 "No source named".into(),
                 String::new(),
                 plan.unsourced_plain.clone(),
+                plan.unsourced_unallocated_plain.clone(),
+            ]);
+        }
+        if !plan.unattributed.is_empty() {
+            rows.push(vec![
+                plan.id.clone(),
+                String::new(),
+                "Split between sources unknown".into(),
+                String::new(),
+                plan.unattributed_plain.clone(),
                 String::new(),
             ]);
         }

@@ -115,10 +115,12 @@ fn slugs(ids: &[&str]) -> Vec<String> {
                     }
                 })
                 .collect();
+            // No name starts with `-`, which tools would take for an option.
+            let base = base.trim_start_matches('-');
             let base = if base.trim_matches('-').is_empty() {
                 "plan".to_string()
             } else {
-                base
+                base.to_string()
             };
             let mut slug = base.clone();
             let mut n = 2;
@@ -214,7 +216,14 @@ pub fn render(
         .iter()
         .map(|c| (&c.plan, &c.figures))
         .collect();
-    let index = view::index_view(&views, &figures::rollup(&pairs, &compilation.framework));
+    let index = view::index_view(
+        &views,
+        &figures::rollup(
+            &pairs,
+            &compilation.unreadable_paths(),
+            &compilation.framework,
+        ),
+    );
     let index_revision = request.revision.clone().unwrap_or_else(|| {
         let first: Vec<&Path> = compilation
             .plans

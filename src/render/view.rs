@@ -362,7 +362,15 @@ pub struct PlanView {
     /// The plan's own money that names no source; empty when none.
     pub unsourced: String,
     pub unsourced_plain: String,
+    /// What money no source covers takes off the unallocated money, when
+    /// the sources state what they hold: `-7000.00`; else empty.
+    pub unsourced_unallocated_plain: String,
     pub unsourced_trace: Vec<TraceLine>,
+    /// Money split between sources by shares that do not add up to the
+    /// cost: known in total, not by source (empty when none).
+    pub unattributed: String,
+    pub unattributed_plain: String,
+    pub unattributed_trace: Vec<TraceLine>,
     pub totals: Amounts,
     /// Countywide figures; empty when the plan has none.
     pub countywide: String,
@@ -802,16 +810,29 @@ pub fn plan_view(
             total_text(&figures.unsourced)
         },
         unsourced_plain: format_plain(figures.unsourced.known()),
+        unsourced_unallocated_plain: if figures.availability.sources_stated > 0 {
+            format_plain(-figures.unsourced.known())
+        } else {
+            String::new()
+        },
         unsourced_trace: tracer.lines(&figures.unsourced),
+        unattributed: if figures.unattributed.parts.is_empty() {
+            String::new()
+        } else {
+            total_text(&figures.unattributed)
+        },
+        unattributed_plain: format_plain(figures.unattributed.known()),
+        unattributed_trace: tracer.lines(&figures.unattributed),
         totals: Amounts {
             available: availability_text(&figures.availability),
             allocated: total_text(&figures.allocated),
             unallocated: opt(figures.unallocated),
-            available_plain: if figures.availability.sources_stated > 0 {
-                format_plain(figures.availability.stated)
-            } else {
-                String::new()
-            },
+            // A total only when every source states its amount.
+            available_plain: opt_plain(
+                figures
+                    .available()
+                    .filter(|_| figures.availability.unreadable == 0),
+            ),
             allocated_plain: format_plain(figures.allocated.known()),
             unallocated_plain: opt_plain(figures.unallocated),
             allocated_known: figures.allocated.value().is_some(),
@@ -920,8 +941,6 @@ pub struct IndexPlan {
     /// Shared items of this plan already counted under an earlier plan:
     /// the money not counted again, and the items.
     pub repeated: String,
-    /// The plan's own money in those items, as a plain decimal.
-    pub repeated_allocated_plain: Option<String>,
     pub repeats: Vec<RepeatView>,
 }
 
@@ -945,10 +964,9 @@ pub struct GroupTotals {
     pub countywide: String,
     pub countywide_plain: String,
     pub countywide_known: bool,
-    /// Money of shared items not counted again (empty when none).
+    /// Money of shared countywide items not counted again (empty when
+    /// none).
     pub repeated: String,
-    pub repeated_allocated_plain: String,
-    pub repeated_countywide_plain: String,
     pub unallocated: String,
     pub unallocated_plain: String,
     pub tbc: usize,
@@ -956,37 +974,42 @@ pub struct GroupTotals {
 
 fn group_totals(t: &RollupTotals) -> GroupTotals {
     let c = &t.counted;
-    let counted = |amount: Money, unreadable: usize| {
-        if unreadable > 0 {
-            unknown_text(unreadable)
+    // Why a figure is unknown: plans that could not be read, or amounts.
+    let why = |unreadable: usize| {
+        if t.missing > 0 {
+            format!(
+                "unknown ({} plan{} cannot be read)",
+                t.missing,
+                if t.missing == 1 { "" } else { "s" }
+            )
         } else {
-            format_gbp(amount)
+            unknown_text(unreadable)
         }
     };
-    let repeated = c.repeated_allocated + c.repeated_countywide;
+    let shown =
+        |value: Option<Money>, unreadable: usize| value.map_or_else(|| why(unreadable), format_gbp);
     GroupTotals {
         plans: t.plans,
-        available: availability_text(&t.availability),
-        available_plain: if t.availability.sources_stated > 0 {
-            format_plain(t.availability.stated)
+        available: if t.missing > 0 {
+            why(0)
         } else {
-            String::new()
+            availability_text(&t.availability)
         },
-        allocated: counted(c.allocated, c.allocated_unreadable),
+        // Only a total when every source states its amount.
+        available_plain: opt_plain(t.available()),
+        allocated: shown(t.allocated(), c.allocated_unreadable),
         allocated_plain: format_plain(c.allocated),
-        allocated_known: c.allocated_unreadable == 0,
-        countywide: counted(c.countywide, c.countywide_unreadable),
+        allocated_known: t.allocated().is_some(),
+        countywide: shown(t.countywide(), c.countywide_unreadable),
         countywide_plain: format_plain(c.countywide),
-        countywide_known: c.countywide_unreadable == 0,
-        repeated: if repeated.is_zero() {
+        countywide_known: t.countywide().is_some(),
+        repeated: if c.repeated.is_zero() {
             String::new()
         } else {
-            format_gbp(repeated)
+            format_gbp(c.repeated)
         },
-        repeated_allocated_plain: format_plain(c.repeated_allocated),
-        repeated_countywide_plain: format_plain(c.repeated_countywide),
-        unallocated: opt(t.unallocated),
-        unallocated_plain: opt_plain(t.unallocated),
+        unallocated: opt(t.unallocated()),
+        unallocated_plain: opt_plain(t.unallocated()),
         tbc: t.tbc,
     }
 }
@@ -1055,6 +1078,9 @@ pub struct IndexView {
     pub groups: Vec<GroupView>,
     /// Countywide items and items several plans share, each counted once.
     pub items: Vec<ItemView>,
+    /// Plans that could not be read, by path: every roll-up total is
+    /// unknown while one is missing.
+    pub unreadable: Vec<String>,
 }
 
 fn kind_key(kind: PlanKind) -> &'static str {
@@ -1078,14 +1104,13 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
         tbc: p.tbc.len(),
         draft: p.draft.is_some(),
         repeated: row.map_or_else(String::new, |r| {
-            let repeated = r.counted.repeated_allocated + r.counted.repeated_countywide;
+            let repeated = r.counted.repeated;
             if repeated.is_zero() {
                 String::new()
             } else {
                 format_gbp(repeated)
             }
         }),
-        repeated_allocated_plain: row.map(|r| format_plain(r.counted.repeated_allocated)),
         repeats: row.map_or_else(Vec::new, |r| {
             r.repeats
                 .iter()
@@ -1176,6 +1201,7 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
                 ),
             })
             .collect(),
+        unreadable: rollup.unreadable.clone(),
         items: rollup
             .items
             .iter()

@@ -105,7 +105,6 @@ fn sheet(
 struct Member<'a> {
     plan: &'a PlanView,
     repeats: Vec<(&'a str, &'a str)>,
-    repeated_allocated: Option<&'a str>,
 }
 
 fn activity_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
@@ -225,19 +224,20 @@ fn funding_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
                 money(&source.amounts.unallocated_plain),
             ]);
         }
+        // Money no source covers comes off what is unallocated.
         if !plan.unsourced.is_empty() {
             push([
                 Cell::Text("No source named".into()),
                 Cell::Money(None),
                 money(&plan.unsourced_plain),
-                Cell::Money(None),
+                money(&plan.unsourced_unallocated_plain),
             ]);
         }
-        if let Some(repeated) = member.repeated_allocated {
+        if !plan.unattributed.is_empty() {
             push([
-                Cell::Text("Shared items counted under another plan".into()),
+                Cell::Text("Split between sources unknown".into()),
                 Cell::Money(None),
-                Cell::Money(repeated.parse::<f64>().ok().map(|v| -v)),
+                money(&plan.unattributed_plain),
                 Cell::Money(None),
             ]);
         }
@@ -371,7 +371,6 @@ pub fn plan(plan: &PlanView) -> Result<Vec<u8>, XlsxError> {
     let member = Member {
         plan,
         repeats: Vec::new(),
-        repeated_allocated: None,
     };
     money_sheets(&mut workbook, "", &[member], false, &totals)?;
     outcome_sheet(&mut workbook, &[plan], false)?;
@@ -398,10 +397,6 @@ pub fn rollup(plans: &[PlanView], index: &IndexView) -> Result<Vec<u8>, XlsxErro
                         .iter()
                         .map(|r| (r.activity.as_str(), r.counted_in.as_str()))
                         .collect(),
-                    repeated_allocated: ip
-                        .repeated_allocated_plain
-                        .as_deref()
-                        .filter(|r| *r != "0.00"),
                 })
             })
             .collect();
