@@ -217,8 +217,14 @@ fn funding_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
             rows.push(row);
         };
         for source in &plan.sources {
+            // A row whose allocation is only partly known says so.
+            let name = if source.amounts.allocated_known {
+                source.name.clone()
+            } else {
+                format!("{} (allocated: {})", source.name, source.amounts.allocated)
+            };
             push([
-                Cell::Text(source.name.clone()),
+                Cell::Text(name),
                 money(&source.amounts.available_plain),
                 money(&source.amounts.allocated_plain),
                 money(&source.amounts.unallocated_plain),
@@ -350,16 +356,54 @@ fn outcome_sheet(
     )
 }
 
-fn new_workbook() -> Result<Workbook, XlsxError> {
+fn new_workbook(title: &str) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     // A fixed creation date, so that the same plans give the same bytes.
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_title(title),
+    );
     Ok(workbook)
 }
 
+/// For a plan rendered with errors (`--draft`), a first sheet that says
+/// so and lists the problems: the figures after it are not validated.
+fn draft_sheet(workbook: &mut Workbook, plan: &PlanView) -> Result<(), XlsxError> {
+    let Some(draft) = &plan.draft else {
+        return Ok(());
+    };
+    let rows: Vec<Vec<Cell>> = draft
+        .problems
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::Text(p.location.clone()),
+                Cell::Text(p.severity.clone()),
+                Cell::Text(p.code.clone()),
+                Cell::Text(p.message.clone()),
+            ]
+        })
+        .collect();
+    sheet(
+        workbook.add_worksheet(),
+        "DRAFT",
+        &[
+            col("Where (DRAFT: figures not validated)", false),
+            col("Severity", false),
+            col("Code", false),
+            col("Problem", false),
+        ],
+        &rows,
+        "Total",
+        &[],
+    )
+}
+
 pub fn plan(plan: &PlanView) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = new_workbook()?;
+    let mut workbook = new_workbook(&format!("{} – action plan", plan.name))?;
+    draft_sheet(&mut workbook, plan)?;
     let totals = Totals {
         own: &plan.totals.allocated_plain,
         own_known: plan.totals.allocated_known,
@@ -381,7 +425,7 @@ pub fn plan(plan: &PlanView) -> Result<Vec<u8>, XlsxError> {
 /// sheets, whose totals are the roll-up's (shared items counted once), and
 /// the outcome matrix of every plan.
 pub fn rollup(plans: &[PlanView], index: &IndexView) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = new_workbook()?;
+    let mut workbook = new_workbook("Action plans – county roll-up")?;
     let by_slug: std::collections::HashMap<&str, &PlanView> =
         plans.iter().map(|p| (p.slug.as_str(), p)).collect();
     for group in &index.groups {
