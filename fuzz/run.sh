@@ -14,7 +14,7 @@ seconds=${1:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 
-targets=(yaml_loader toml_loader money pipeline)
+targets=(yaml_loader toml_loader money pipeline report)
 for t in "${targets[@]}"; do mkdir -p "corpus/$t" "artifacts/$t"; done
 seed() { cp "$1" "corpus/$2/seed-$(sha1sum "$1" | cut -c1-16)" 2>/dev/null || true; }
 while IFS= read -r f; do
@@ -27,6 +27,12 @@ for amount in 1020 "£62,150" "£7,,000" "£36'000" 15k "£6.3 million" "about 5
   99999999999999999999999999999 "Sept 2007" 2009/10 2009-02-30 "Autumn 2007" "1 September 2007"; do
   printf '%s' "$amount" > "corpus/money/seed-$(printf '%s' "$amount" | sha1sum | cut -c1-16)"
 done
+# Report seeds: a minified one-line plan past column 65,535, escapes.
+python3 - <<'PY'
+line = b"{plan: {id: p, name: " + b"x" * 70000 + b"}, cost: 15k}"
+open("corpus/report/seed-wide", "wb").write(b"\x02" + b"\xff\xff\x03\x00" + b"\x00\x80\x05\x00" + line)
+open("corpus/report/seed-escapes", "wb").write(b"\x01" + b"\x00\x40\x04\x00" + "a: \x1b[2J\u202eb\n\tc: £1\r\n".encode())
+PY
 for r in regressions/*/*; do [ -f "$r" ] && cp "$r" "corpus/$(basename "$(dirname "$r")")/" ; done
 
 cargo fuzz build -O --sanitizer none 2>&1 | tail -1
@@ -38,3 +44,11 @@ run() {
 }
 run yaml_loader & run toml_loader & wait
 run money & run pipeline & wait
+# The renderers, with inputs long enough for lines past column 65,535.
+run_long() {
+  cargo fuzz run -O --sanitizer none report "corpus/report" -- \
+    -max_total_time="$seconds" -max_len=300000 -timeout=20 -rss_limit_mb=2048 \
+    -artifact_prefix="artifacts/report/" -print_final_stats=1 > "artifacts/report.log" 2>&1
+  echo "report: $(grep -E '^stat::number_of_executed_units' "artifacts/report.log" | awk '{print $2}') executions in ${seconds}s, $(ls "artifacts/report" | wc -l) crash files"
+}
+run_long

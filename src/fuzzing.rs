@@ -55,3 +55,50 @@ pub fn whole_pipeline(name: &str, text: &str) {
     };
     let _ = render::render(&compilation, &diagnostics, &request);
 }
+
+/// The report renderers on any text, with labels wherever the input puts
+/// them, in every style: long lines, control characters, labels at the end
+/// of the file. The first byte says how many labels, then four bytes per
+/// label give its start and width; the rest is the file.
+pub fn report(data: &[u8]) {
+    use crate::codes::Code;
+    use crate::diagnostic::Diagnostic;
+    use crate::source::Span;
+    let Some((&count, rest)) = data.split_first() else {
+        return;
+    };
+    let count = usize::from(count % 8);
+    let (heads, body) = rest.split_at((count * 4).min(rest.len()));
+    let text = String::from_utf8_lossy(body).into_owned();
+    let mut sources = SourceMap::default();
+    let file = sources.add("plan.yaml".into(), text.clone());
+    // Spans fall on character boundaries, as the pipeline's always do.
+    let boundary = |mut offset: usize| {
+        offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let mut diagnostics: Vec<Diagnostic> = heads
+        .chunks_exact(4)
+        .map(|h| {
+            let scale = text.len().max(1);
+            let start = boundary(usize::from(u16::from_le_bytes([h[0], h[1]])) * scale / 65_536);
+            let end = boundary(start + usize::from(u16::from_le_bytes([h[2], h[3]])));
+            Diagnostic::new(Code::UnknownField, Span::new(file, start, end), "fuzz \u{1b}[2J")
+                .label("here\nthere")
+                .help("help\u{7}")
+        })
+        .collect();
+    if diagnostics.len() > 1 {
+        let second = diagnostics[1].primary.span;
+        diagnostics[0] = diagnostics[0].clone().with_secondary(second, "related");
+    }
+    for style in [Style::Plain, Style::Monochrome, Style::Fancy] {
+        report::human(&diagnostics, &sources, style);
+    }
+    report::json(&diagnostics, &sources);
+    report::github(&diagnostics, &sources);
+    report::sarif(&diagnostics, &sources);
+}

@@ -834,6 +834,7 @@ fn fuzz_regressions_replay_cleanly() {
                 "yaml_loader" => planc::fuzzing::load_and_decode("plan.yaml", &text),
                 "toml_loader" => planc::fuzzing::load_and_decode("plan.toml", &text),
                 "money" => planc::fuzzing::amount_and_date(&text),
+                "report" => planc::fuzzing::report(&bytes),
                 "pipeline" => {
                     let (first, rest) = bytes.split_first().unwrap_or((&0, &[]));
                     let file = if first % 2 == 0 {
