@@ -86,9 +86,13 @@ pub fn report(data: &[u8]) {
             let scale = text.len().max(1);
             let start = boundary(usize::from(u16::from_le_bytes([h[0], h[1]])) * scale / 65_536);
             let end = boundary(start + usize::from(u16::from_le_bytes([h[2], h[3]])));
-            Diagnostic::new(Code::UnknownField, Span::new(file, start, end), "fuzz \u{1b}[2J")
-                .label("here\nthere")
-                .help("help\u{7}")
+            Diagnostic::new(
+                Code::UnknownField,
+                Span::new(file, start, end),
+                "fuzz \u{1b}[2J",
+            )
+            .label("here\nthere")
+            .help("help\u{7}")
         })
         .collect();
     if diagnostics.len() > 1 {

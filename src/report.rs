@@ -500,7 +500,7 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
-    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let property = |s: &str| data(&visible(s)).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for d in diagnostics {
         let (path, line, column, end_line, end_column) = place(d, sources);
@@ -509,10 +509,11 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut message = d.message.clone();
+        // Plan text in the log shows its control characters, not obeys them.
+        let mut message = visible(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&visible(help));
         }
         out.push_str(&format!(
             "::{command} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
