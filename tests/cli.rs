@@ -525,7 +525,7 @@ fn html_shows_the_totals_and_a_page_per_priority_area() {
     let index = scraper::Html::parse_document(&read(&out.join("index.html")));
     assert_eq!(select(&index, "#cluster-allocated"), ["£309,508"]);
     assert_eq!(select(&index, "#cluster-countywide"), ["£90,000"]);
-    assert_eq!(select(&index, "#county-allocated"), ["£7,145,950"]);
+    assert_eq!(select(&index, "#county-allocated"), ["£24,994,044"]);
     assert_eq!(
         select(&index, "#cluster-available"),
         ["£66,612.20 stated for 4 of 9 sources"]
