@@ -153,6 +153,10 @@ impl Code {
                 | Code::OverAllocated
                 | Code::UnknownSource
                 | Code::UnfundedCosts
+                | Code::SplitFundingMismatch
+                | Code::DuplicateId
+                | Code::PlanHeader
+                | Code::DuplicatePlanId
         )
     }
 

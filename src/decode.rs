@@ -61,21 +61,32 @@ fn carries_money(node: &Node) -> bool {
     }
 }
 
-/// Whether an unknown field may be money: a number or an amount as text,
-/// or a near miss of a money key (`cots`, `amout`).
-fn may_be_money(key: &str, value: &Node, known: &[&str]) -> bool {
-    let near_money =
-        suggest::nearest(key, known.iter().copied()).is_some_and(|near| MONEY_KEYS.contains(&near));
-    fn looks_like_money(value: &Node) -> bool {
-        match &value.value {
-            Value::Number(_) => true,
-            Value::Str(s) => s.contains('£') || money::parse(s).is_ok(),
-            Value::Seq(items) => items.iter().any(looks_like_money),
-            _ => carries_money(value),
-        }
+/// Keys that say which source pays: a misspelling sends money to the
+/// wrong source.
+const SOURCE_KEYS: &[&str] = &["source", "sources", "default_source", "restricted_to"];
+
+/// Whether a value holds anything that may be money: a number, or text
+/// with a digit in it (`700 GBP`, `£5000 for theatre events`), at any depth.
+fn holds_figures(value: &Node) -> bool {
+    match &value.value {
+        Value::Number(_) => true,
+        Value::Str(s) => s.chars().any(|c| c.is_ascii_digit()),
+        Value::Seq(items) => items.iter().any(holds_figures),
+        Value::Map(entries) => entries.iter().any(|e| holds_figures(&e.value)),
+        Value::Null | Value::Bool(_) | Value::Date(_) => false,
     }
-    let looks_like_money = looks_like_money(value);
-    near_money || looks_like_money
+}
+
+/// Whether an unknown field may be money or say where money goes: a value
+/// holding figures, or a near miss of a money or source key (`cots`,
+/// `amout`, `soruce`).
+fn may_be_money(key: &str, value: &Node, known: &[&str]) -> bool {
+    let folded = key.to_lowercase();
+    let near = suggest::nearest(key, known.iter().copied())
+        .is_some_and(|near| MONEY_KEYS.contains(&near) || SOURCE_KEYS.contains(&near));
+    let names_a_source = SOURCE_KEYS.contains(&folded.as_str())
+        || suggest::nearest(&folded, SOURCE_KEYS.iter().copied()).is_some();
+    near || names_a_source || holds_figures(value) || carries_money(value)
 }
 
 /// A mapping whose keys have been checked against the known field names.
@@ -200,20 +211,24 @@ impl<'d> Decoder<'d> {
         known: &[&'static str],
     ) -> Option<Fields<'n>> {
         let Some(entries) = node.entries() else {
-            self.error(
-                Diagnostic::new(
-                    Code::WrongType,
-                    node.span,
-                    format!(
-                        "{what} should be a mapping of fields, found {}",
-                        node.kind()
-                    ),
-                )
-                .label("expected `field: value` lines here")
-                .help(format!(
-                    "write the {what}'s fields, one `name: value` per line"
-                )),
-            );
+            let mut d = Diagnostic::new(
+                Code::WrongType,
+                node.span,
+                format!(
+                    "{what} should be a mapping of fields, found {}",
+                    node.kind()
+                ),
+            )
+            .label("expected `field: value` lines here")
+            .help(format!(
+                "write the {what}'s fields, one `name: value` per line"
+            ));
+            // Figures in what cannot be read as fields may be money.
+            if holds_figures(node) || carries_money(node) {
+                self.lost.push(node.span);
+                d = d.locked();
+            }
+            self.error(d);
             return None;
         };
         for entry in entries {
@@ -284,15 +299,23 @@ impl<'d> Decoder<'d> {
     }
 
     fn wrong_type(&mut self, node: &Node, key: &str, expected: &str) {
-        self.error(
-            Diagnostic::new(
-                Code::WrongType,
-                node.span,
-                format!("`{key}` should be {expected}, found {}", node.kind()),
-            )
-            .label(format!("expected {expected}"))
-            .help(format!("write `{key}` as {expected}")),
-        );
+        let mut d = Diagnostic::new(
+            Code::WrongType,
+            node.span,
+            format!("`{key}` should be {expected}, found {}", node.kind()),
+        )
+        .label(format!("expected {expected}"))
+        .help(format!("write `{key}` as {expected}"));
+        // A list or mapping holding figures where text or a list was
+        // expected may be money planc cannot read: the plan's totals are
+        // unknown, and no level quiets why.
+        if matches!(node.value, Value::Map(_) | Value::Seq(_))
+            && (holds_figures(node) || carries_money(node))
+        {
+            self.lost.push(node.span);
+            d = d.locked();
+        }
+        self.error(d);
     }
 
     fn scalar(&mut self, node: &Node, key: &str) -> Option<Located<String>> {
@@ -312,6 +335,21 @@ impl<'d> Decoder<'d> {
 
     fn req_string(&mut self, f: &Fields, key: &str, example: &str) -> Option<Located<String>> {
         match f.get(key) {
+            // An empty id names nothing: as if there were none.
+            Some(node)
+                if key == "id" && node.scalar_text().is_some_and(|t| t.trim().is_empty()) =>
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        node.span,
+                        format!("{} has an empty `id`", f.what),
+                    )
+                    .label("empty")
+                    .help(format!("give it an id, e.g. `id: {example}`")),
+                );
+                None
+            }
             Some(node) => self.scalar(node, key),
             None => {
                 self.missing(f, key, example);
@@ -585,7 +623,7 @@ impl<'d> Decoder<'d> {
         ) {
             config.framework_mode = mode.value;
         }
-        if let Some(currency) = self.text(&f, "currency") {
+        if let Some(currency) = self.currency(&f) {
             config.currency = currency;
         }
         if let Some(node) = f.get("max_file_bytes") {
@@ -1525,7 +1563,8 @@ pub fn assemble(
                         ),
                     )
                     .label("`section` is required here")
-                    .help("the plan has several sections: add `section: <section id>`"),
+                    .help("the plan has several sections: add `section: <section id>`")
+                    .locked(),
                 );
                 None
             }

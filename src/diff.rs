@@ -270,7 +270,11 @@ pub fn diff(
         let (b, a) = (before_plans.get(id), after_plans.get(id));
         let name = a.or(b).map_or("", |s| s.plan.name.as_str());
         match (b, a) {
-            (None, Some(_)) => out.push_str(&heading(format!("Plan {id} ({name}): added"))),
+            (None, Some(_)) => out.push_str(&heading(if before.unreadable.is_empty() {
+                format!("Plan {id} ({name}): added")
+            } else {
+                format!("Plan {id} ({name}): not found before the change, where a plan could not be read")
+            })),
             (Some(_), None) => out.push_str(&heading(if after.unreadable.is_empty() {
                 format!("Plan {id} ({name}): removed")
             } else {
@@ -297,7 +301,11 @@ pub fn diff(
                         available(sa),
                         sum(sb.map(|s| &s.allocated)),
                         sum(sa.map(|s| &s.allocated)),
-                        sum_change(sb.map(|s| &s.allocated), sa.map(|s| &s.allocated)),
+                        if sa.is_none() && !a.plan.lost_sources.is_empty() {
+                            "not read".into()
+                        } else {
+                            sum_change(sb.map(|s| &s.allocated), sa.map(|s| &s.allocated))
+                        },
                     ]);
                 }
                 let mut sections = Vec::new();
@@ -322,6 +330,14 @@ pub fn diff(
                 let mut activities = Vec::new();
                 for (aid, facts) in &fb {
                     match fa.get(aid) {
+                        // Missing from a plan that lost items in decoding:
+                        // not read, not necessarily removed.
+                        None if !a.plan.lost.is_empty() => activities.push(vec![
+                            "not read".into(),
+                            aid.clone(),
+                            facts.0.clone(),
+                            facts.1.clone(),
+                        ]),
                         None => activities.push(vec![
                             "removed".into(),
                             aid.clone(),

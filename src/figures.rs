@@ -602,6 +602,9 @@ pub struct RollupGroup {
     pub sources: Vec<RollupSource>,
     /// The plans' own money that names no source, counted once.
     pub unsourced: Money,
+    /// Items of the group's plans that could not be decoded: which outcome
+    /// or source their money belongs to is unknown.
+    pub lost: usize,
 }
 
 /// An item of a roll-up that is not a plan's own money: a countywide item,
@@ -663,10 +666,13 @@ pub fn rollup(
                 .collect(),
             sources: Vec::new(),
             unsourced: Money::ZERO,
+            lost: 0,
         };
         // Shared ids counted so far in this group, with the plan counting
         // them and their place in `items`.
-        let mut counted_ids: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        // Shared ids (compared without case) counted so far: the plan
+        // counting each, by position and id, and its place in `items`.
+        let mut counted_ids: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
         for i in members {
             let (plan, figures) = plans[i];
             let mut row = RollupPlan {
@@ -715,8 +721,9 @@ pub fn rollup(
                     .as_ref()
                     .filter(|_| activity.scope == Scope::Countywide);
                 if let Some(id) = shared {
-                    if let Some((first, item)) = counted_ids.get(id)
-                        && first != &plan.id.value
+                    let id = crate::framework::normalise(id);
+                    if let Some((first_plan, first, item)) = counted_ids.get(&id)
+                        && *first_plan != i
                     {
                         let item = &mut items[*item];
                         item.plans.push(plan.id.value.clone());
@@ -733,8 +740,8 @@ pub fn rollup(
                         continue;
                     }
                     counted_ids
-                        .entry(id.clone())
-                        .or_insert((plan.id.value.clone(), items.len()));
+                        .entry(id)
+                        .or_insert((i, plan.id.value.clone(), items.len()));
                 }
                 if shared.is_some() || activity.scope == Scope::Countywide {
                     items.push(RollupItem {
@@ -799,6 +806,7 @@ pub fn rollup(
                     o.activities += usize::from(*cell != Cell::None);
                 }
             }
+            group.lost += figures.allocated.lost;
             // Money lost in decoding leaves the plan's totals unknown.
             row.counted.allocated_unreadable += figures.allocated.lost;
             row.counted.countywide_unreadable += figures.countywide.lost;

@@ -284,7 +284,7 @@ pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
                     Some(name) => format!("{name} (authority)"),
                     None => "(no authority named)".into(),
                 },
-                or_dash(availability_text(&a.totals.availability)),
+                available_text(&a.totals),
                 counted_text(
                     a.totals.allocated(),
                     a.totals.counted.allocated_unreadable,
@@ -299,7 +299,7 @@ pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
         }
         rows.push(vec![
             "All".into(),
-            or_dash(availability_text(&t.availability)),
+            available_text(t),
             counted_text(t.allocated(), t.counted.allocated_unreadable, t.missing),
             counted_text(t.countywide(), t.counted.countywide_unreadable, t.missing),
         ]);
@@ -321,8 +321,20 @@ pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
 fn counted_text(value: Option<Money>, unreadable: usize, missing: usize) -> String {
     match value {
         Some(amount) => format_gbp(amount),
-        None if missing > 0 => format!("unknown ({missing} plan(s) cannot be read)"),
+        None if missing > 0 => format!(
+            "unknown ({missing} plan{} cannot be read)",
+            if missing == 1 { "" } else { "s" }
+        ),
         None => format!("unknown ({unreadable} cannot be read)"),
+    }
+}
+
+/// What a roll-up's plans have available, or why it is unknown.
+fn available_text(t: &RollupTotals) -> String {
+    if t.missing > 0 {
+        counted_text(None, 0, t.missing)
+    } else {
+        or_dash(availability_text(&t.availability))
     }
 }
 
@@ -481,6 +493,11 @@ pub fn csv(plans: &[CompiledPlan], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Er
                 format_plain(r.counted.repeated),
                 text(f.unallocated),
                 f.tbc_ids().len().to_string(),
+                (f.activities.iter().filter(|a| a.unreadable).count()
+                    + c.plan.lost.len()
+                    + f.availability.unreadable)
+                    .to_string(),
+                "0".into(),
             ]);
         }
         let mut total = |level: &str, authority: String, t: &RollupTotals| {
@@ -498,6 +515,11 @@ pub fn csv(plans: &[CompiledPlan], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Er
                 format_plain(t.counted.repeated),
                 text(t.unallocated()),
                 t.tbc.to_string(),
+                (t.counted.allocated_unreadable
+                    + t.counted.countywide_unreadable
+                    + t.availability.unreadable)
+                    .to_string(),
+                t.missing.to_string(),
             ]);
         };
         for a in &group.authorities {
@@ -524,6 +546,8 @@ pub fn csv(plans: &[CompiledPlan], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Er
             "shared_not_counted_again",
             "unallocated",
             "tbc",
+            "unreadable",
+            "plans_missing",
         ],
         rows,
     )

@@ -1413,3 +1413,109 @@ fn a_split_that_does_not_add_up_is_known_in_total_not_by_source() {
     );
     assert_eq!(output.status, 1);
 }
+
+#[test]
+fn no_level_quiets_what_leaves_money_unread_second_audit() {
+    let two_sections = SMALL.replace(
+        "sections:\n",
+        "sections:\n  - { id: other, title: Other, priorities: [] }\n",
+    );
+    for (what, plan, extra, levels) in [
+        ("money in a mapping under a misspelt field", SMALL.replace("cost: 1000 }", "cost: 1000 }\n          - { id: b, title: B, budget: { total: 700 } }"), None, "S001 = \"allow\""),
+        ("money with words under a misspelt field", SMALL.replace("cost: 1000 }", "cost: 1000 }\n          - { id: b, title: B, financial_resource: \"700 GBP\" }"), None, "S001 = \"allow\""),
+        ("money in a mapping where text is expected", SMALL.replace("cost: 1000 }", "cost: 1000, actions: { text: Book the hall, cost: 700 } }"), None, "S002 = \"warning\""),
+        ("a misspelt source", SMALL.replace("cost: 1000 }", "cost: { amount: 1000, soruce: s } }"), None, "S001 = \"allow\""),
+        ("a split that does not add up", SMALL.replace("cost: 1000 }", "cost: { amount: 1000, sources: [{ source: s, amount: 600 }, { source: s, amount: 900 }] } }"), None, "F007 = \"allow\""),
+        ("a source declared twice", SMALL.replace("sources:\n", "sources:\n  - { id: s, name: S again, amount: 1000 }\n"), None, "S004 = \"allow\""),
+        ("a priority file naming no section", two_sections.clone(), Some("priorities:\n  - { id: q, title: Q, activities: [{ id: b, title: B, cost: 9000 }] }\n"), "S003 = \"warning\""),
+    ] {
+        let temp = plan_repo(&plan, "plan.yaml", Some(&format!("[checks]\n{levels}\n")));
+        if let Some(extra) = extra {
+            write(&temp.path().join("plans/p/more.yaml"), extra);
+        }
+        let output = planc_in(temp.path(), &["validate", "--as-of", AS_OF]);
+        assert_eq!(output.status, 1, "{what}: {}", output.stderr);
+    }
+    // A currency other than pounds in planc.toml.
+    let temp = plan_repo(SMALL, "plan.yaml", Some("currency = \"EUR\"\n"));
+    assert_eq!(
+        planc_in(temp.path(), &["validate", "--as-of", AS_OF]).status,
+        1
+    );
+}
+
+#[test]
+fn spending_more_than_the_sources_hold_is_an_error() {
+    let plan = SMALL.replace(
+        "cost: 1000 }",
+        "cost: 1000 }\n      - { id: y, title: Y, activities: [{ id: b, title: B, cost: { amount: 900, source: none } }] }",
+    );
+    let plan = plan.replace("default_source: s }", "}");
+    let plan = plan.replace(
+        "{ id: a, title: A, cost: 1000 }",
+        "{ id: a, title: A, cost: { amount: 1000, source: s } }",
+    );
+    let plan = plan
+        .replace("source: none", "source: s")
+        .replace("{ amount: 900, source: s }", "900");
+    let (output, json) = plan_json(&plan, Some("[checks]\nF009 = \"warning\"\n"));
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    assert!(output.stderr.contains("error[F009]"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("spends £900 more than its sources hold"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(json["plans"][0]["unallocated"], "-900.00");
+}
+
+#[test]
+fn shared_ids_are_one_id_whatever_their_case() {
+    let plan = |id: &str, shared: &str| {
+        format!(
+            "plan: {{ id: {id}, name: {id}, period: {{ start: 2009-04-01, end: 2010-03-31 }} }}
+sections:
+  - {{ id: c, title: C, scope: countywide, priorities: [{{ id: q, title: Q, activities: [{{ id: c1, title: Cohesion, shared: {shared}, cost: 5000 }}] }}] }}
+"
+        )
+    };
+    let temp = tempfile::tempdir().unwrap();
+    write(&temp.path().join("plans/a/plan.yaml"), &plan("a", "coh"));
+    write(&temp.path().join("plans/b/plan.yaml"), &plan("b", "Coh"));
+    let json = summary_json(temp.path(), &[]);
+    assert_eq!(cluster_totals(&json)["countywide"], "5000.00", "{json}");
+}
+
+#[test]
+fn roll_up_breakdowns_are_unknown_when_a_plan_lost_money() {
+    let plan = SMALL.replace(
+        "      - id: x\n",
+        "      - \"p2: Second priority, £2000\"\n      - id: x\n",
+    );
+    let temp = plan_repo(&plan, "plan.yaml", None);
+    let out = temp.path().join("out");
+    planc_in(
+        temp.path(),
+        &[
+            "build",
+            "--draft",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    let index = fs::read_to_string(out.join("index.md")).unwrap();
+    let outcomes: Vec<&str> = index
+        .lines()
+        .filter(|l| l.starts_with("| 1. Be healthy"))
+        .collect();
+    assert!(outcomes.iter().all(|l| l.contains("unknown")), "{index}");
+    let sources: Vec<&str> = index.lines().filter(|l| l.starts_with("| S |")).collect();
+    assert!(
+        !sources.is_empty() && sources.iter().all(|l| l.contains("unknown")),
+        "{index}"
+    );
+}

@@ -97,7 +97,7 @@ fn unfunded(cx: &Context, diags: &mut Diagnostics) {
         Code::UnfundedCosts,
         figures.activities[first.activity].span,
         format!(
-            "{} of plan `{}` draw{} on no funding source: {} not covered by the sources' {}",
+            "{} of plan `{}` draw{} on no funding source: {} not covered by the {} its sources state",
             if ids.len() == 1 {
                 format!("cost `{}`", ids[0])
             } else {
@@ -111,10 +111,20 @@ fn unfunded(cx: &Context, diags: &mut Diagnostics) {
     )
     .label("no `source` here, on its priority or section, nor a `default_source`")
     .help("name the source that pays (`cost: { amount: ..., source: <id> }`, or `source:` on the priority or section), or add the source that does");
-    if cx.plan.must_balance {
+    // Spending more than the plan has is an error; so is any money no
+    // source covers in a plan that must balance.
+    let overspent = figures.unallocated.is_some_and(|u| u < Money::ZERO);
+    if overspent {
+        d = d.severity(Severity::Error).with_secondary(
+            cx.plan.header_span,
+            format!(
+                "the plan spends {} more than its sources hold",
+                format_gbp(-figures.unallocated.unwrap_or_default())
+            ),
+        );
+    } else if cx.plan.must_balance {
         d = d
             .severity(Severity::Error)
-            .locked()
             .with_secondary(cx.plan.header_span, "the plan says `must_balance: true`");
     }
     diags.push(d);
@@ -177,6 +187,22 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
                     availability.sources_stated,
                     availability.sources,
                     format_gbp(availability.stated)
+                ),
+            )
+            .label("cannot be checked")
+            .help("give every source its `amount`, so that the stated total can be checked"),
+        );
+    }
+    if availability.partial()
+        && let Some(s) = &stated.unallocated
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::StatedTotalMismatch,
+                s.span,
+                format!(
+                    "the plan's unallocated funds are stated, but only {} of its {} sources state an amount",
+                    availability.sources_stated, availability.sources
                 ),
             )
             .label("cannot be checked")

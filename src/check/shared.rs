@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::codes::Code;
 use crate::compile::CompiledPlan;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::framework::normalise;
 use crate::model::{Activity, CostKind, PlanKind, Scope, SharedItem};
 use crate::money::{Money, format_gbp};
 use crate::resolve;
@@ -15,6 +16,8 @@ use crate::suggest;
 
 /// One activity of one plan, as the cross-plan checks see it.
 struct Item<'a> {
+    /// Which plan, by position: plans may share an id (X005).
+    index: usize,
     plan: &'a str,
     kind: PlanKind,
     activity: &'a Activity,
@@ -25,8 +28,10 @@ struct Item<'a> {
 fn items(plans: &[CompiledPlan]) -> Vec<Item<'_>> {
     plans
         .iter()
-        .flat_map(|c| {
+        .enumerate()
+        .flat_map(|(index, c)| {
             resolve::activities(&c.plan).map(move |(section, _, activity)| Item {
+                index,
                 plan: c.plan.id.value.as_str(),
                 kind: c.plan.kind,
                 activity,
@@ -73,27 +78,33 @@ fn duplicate_plans(plans: &[CompiledPlan], diags: &mut Diagnostics) {
 
 /// Items citing a shared id: declared, cited once per plan, with one figure.
 fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
-    let declared: BTreeMap<&str, &SharedItem> =
-        register.iter().map(|s| (s.id.value.as_str(), s)).collect();
+    // Ids are compared without case or spacing: `Coh` is `coh`.
+    let declared: BTreeMap<String, &SharedItem> = register
+        .iter()
+        .map(|s| (normalise(&s.id.value), s))
+        .collect();
+    let declared_names: Vec<&str> = register.iter().map(|s| s.id.value.as_str()).collect();
     // The first citation of each id, and of each id in each plan.
-    let mut first: BTreeMap<&str, &Item> = BTreeMap::new();
-    let mut in_plan: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut first: BTreeMap<String, &Item> = BTreeMap::new();
+    let mut in_plan: BTreeSet<(usize, String)> = BTreeSet::new();
     for item in items {
         let Some(id) = &item.activity.shared else {
             continue;
         };
         let name = id.value.as_str();
-        if !register.is_empty() && !declared.contains_key(name) {
+        let key = normalise(name);
+        if !register.is_empty() && !declared.contains_key(&key) {
             let mut d = Diagnostic::new(
                 Code::UnknownSharedItem,
                 id.span,
                 format!("`{name}` is not in the register of shared items"),
             )
             .label("not declared in planc.toml's `[[shared]]`");
-            d = match suggest::nearest(name, declared.keys().copied()) {
-                Some(near) => d
-                    .help(format!("did you mean `{near}`?"))
-                    .with_secondary(declared[near].id.span, format!("`{near}` is declared here")),
+            d = match suggest::nearest(name, declared_names.iter().copied()) {
+                Some(near) => d.help(format!("did you mean `{near}`?")).with_secondary(
+                    declared[&normalise(near)].id.span,
+                    format!("`{near}` is declared here"),
+                ),
                 None => d.help(format!(
                     "declare it in planc.toml: [[shared]] id = \"{name}\", title, amount"
                 )),
@@ -101,12 +112,15 @@ fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
             diags.push(d);
             continue;
         }
-        if !in_plan.insert((item.plan, name)) {
+        if !in_plan.insert((item.index, key.clone())) {
             let earlier = items
                 .iter()
                 .find(|i| {
-                    i.plan == item.plan
-                        && i.activity.shared.as_ref().is_some_and(|s| s.value == name)
+                    i.index == item.index
+                        && i.activity
+                            .shared
+                            .as_ref()
+                            .is_some_and(|s| normalise(&s.value) == key)
                 })
                 .map_or(id.span, |i| i.activity.id.span);
             diags.push(
@@ -129,10 +143,10 @@ fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
         let Some((amount, span)) = item.amount.filter(|_| item.scope == Scope::Countywide) else {
             continue;
         };
-        let expected = match declared.get(name).and_then(|s| s.amount.as_ref()) {
+        let expected = match declared.get(&key).and_then(|s| s.amount.as_ref()) {
             Some(stated) => Some((stated.value, stated.span, "the register".to_string())),
             None => first
-                .get(name)
+                .get(&key)
                 .and_then(|f| f.amount.map(|(a, s)| (a, s, format!("plan `{}`", f.plan)))),
         };
         if let Some((figure, figure_span, whose)) = expected
@@ -154,7 +168,7 @@ fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
                 .help("a shared item has one figure: correct this cost, or the other figure if it is the wrong one"),
             );
         }
-        first.entry(name).or_insert(item);
+        first.entry(key).or_insert(item);
     }
 }
 

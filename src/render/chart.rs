@@ -92,21 +92,33 @@ fn chart(title: &str, bars: &[Bar], legend: &[(&str, &str)]) -> String {
     svg
 }
 
-/// Money per ECM outcome: each outcome's title and amount.
-pub fn outcomes(outcomes: &[(&str, Money)]) -> String {
+/// A bar's length and caption: nothing drawn, and `unknown` said, for an
+/// amount that is not known.
+fn bar_part(amount: Option<Money>, caption: impl Fn(String) -> String) -> (Money, String) {
+    match amount {
+        Some(amount) => (amount, caption(format_gbp(amount))),
+        None => (Money::ZERO, caption("unknown".into())),
+    }
+}
+
+/// Money per ECM outcome: each outcome's title and amount, if known.
+pub fn outcomes(outcomes: &[(&str, Option<Money>)]) -> String {
     let bars: Vec<Bar> = outcomes
         .iter()
-        .map(|(title, amount)| Bar {
-            label: title,
-            parts: vec![(*amount, "bar-outcome", format_gbp(*amount))],
+        .map(|(title, amount)| {
+            let (length, caption) = bar_part(*amount, |a| a);
+            Bar {
+                label: title,
+                parts: vec![(length, "bar-outcome", caption)],
+            }
         })
         .collect();
     chart("Budget by Every Child Matters outcome", &bars, &[])
 }
 
 /// Allocated against available, per funding source: each source's name,
-/// stated amount and allocation.
-pub fn sources(sources: &[(&str, Option<Money>, Money)]) -> String {
+/// stated amount and allocation (if known).
+pub fn sources(sources: &[(&str, Option<Money>, Option<Money>)]) -> String {
     let bars: Vec<Bar> = sources
         .iter()
         .map(|(name, available, allocated)| Bar {
@@ -120,11 +132,10 @@ pub fn sources(sources: &[(&str, Option<Money>, Money)]) -> String {
                         |a| format!("{} available", format_gbp(a)),
                     ),
                 ),
-                (
-                    *allocated,
-                    "bar-allocated",
-                    format!("{} allocated", format_gbp(*allocated)),
-                ),
+                {
+                    let (length, caption) = bar_part(*allocated, |a| format!("{a} allocated"));
+                    (length, "bar-allocated", caption)
+                },
             ],
         })
         .collect();
@@ -145,13 +156,15 @@ mod tests {
     #[test]
     fn labels_are_escaped_and_bars_proportional() {
         let outcomes = vec![
-            ("Be <healthy>", Money::from(100)),
-            ("Stay safe", Money::from(50)),
+            ("Be <healthy>", Some(Money::from(100))),
+            ("Stay safe", Some(Money::from(50))),
+            ("Enjoy", None),
         ];
         let svg = super::outcomes(&outcomes);
         assert!(svg.contains("Be &lt;healthy&gt;"));
         assert!(svg.contains("width=\"420\""));
         assert!(svg.contains("width=\"210\""));
         assert!(!svg.contains("<script"));
+        assert!(svg.contains(">unknown<"));
     }
 }

@@ -906,7 +906,7 @@ pub fn plan_view(
             &figures
                 .outcomes
                 .iter()
-                .map(|o| (o.title.as_str(), o.local.known()))
+                .map(|o| (o.title.as_str(), o.local.value()))
                 .collect::<Vec<_>>(),
         ),
         activity_ids: figures
@@ -918,7 +918,7 @@ pub fn plan_view(
             &figures
                 .sources
                 .iter()
-                .map(|s| (s.name.as_str(), s.available, s.allocated.known()))
+                .map(|s| (s.name.as_str(), s.available, s.allocated.value()))
                 .collect::<Vec<_>>(),
         ),
     }
@@ -1090,6 +1090,31 @@ fn kind_key(kind: PlanKind) -> &'static str {
     }
 }
 
+/// Why a group's figures are unknown.
+fn group_unknown(g: &crate::figures::RollupGroup) -> String {
+    if g.totals.missing > 0 {
+        format!(
+            "unknown ({} plan{} cannot be read)",
+            g.totals.missing,
+            if g.totals.missing == 1 { "" } else { "s" }
+        )
+    } else {
+        unknown_text(g.lost.max(1))
+    }
+}
+
+/// A part of a group's money (an outcome's, a source's): unknown when any
+/// of its amounts, or anything of a plan in the group, could not be read.
+fn breakdown(g: &crate::figures::RollupGroup, unreadable: usize, amount: Money) -> String {
+    if g.totals.missing > 0 || g.lost > 0 {
+        group_unknown(g)
+    } else if unreadable > 0 {
+        unknown_text(unreadable)
+    } else {
+        format_gbp(amount)
+    }
+}
+
 pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
     let index_plan = |p: &PlanView, row: Option<&crate::figures::RollupPlan>| IndexPlan {
         slug: p.slug.clone(),
@@ -1165,11 +1190,7 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
                     .map(|o| RollupOutcomeView {
                         number: o.number,
                         title: o.title.clone(),
-                        allocated: if o.unreadable > 0 {
-                            unknown_text(o.unreadable)
-                        } else {
-                            format_gbp(o.allocated)
-                        },
+                        allocated: breakdown(g, o.unreadable, o.allocated),
                         activities: o.activities,
                     })
                     .collect(),
@@ -1179,24 +1200,27 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
                     .map(|s| RollupSourceView {
                         name: s.name.clone(),
                         plans: s.plans,
-                        available: availability_text(&s.availability),
-                        allocated: if s.unreadable > 0 {
-                            unknown_text(s.unreadable)
+                        available: if g.totals.missing > 0 {
+                            group_unknown(g)
                         } else {
-                            format_gbp(s.allocated)
+                            availability_text(&s.availability)
                         },
+                        allocated: breakdown(g, s.unreadable, s.allocated),
                     })
                     .collect(),
                 unsourced: if g.unsourced.is_zero() {
                     String::new()
                 } else {
-                    format_gbp(g.unsourced)
+                    breakdown(g, 0, g.unsourced)
                 },
                 unsourced_plain: format_plain(g.unsourced),
                 chart_outcomes: chart::outcomes(
                     &g.outcomes
                         .iter()
-                        .map(|o| (o.title.as_str(), o.allocated))
+                        .map(|o| {
+                            let known = o.unreadable == 0 && g.lost == 0 && g.totals.missing == 0;
+                            (o.title.as_str(), known.then_some(o.allocated))
+                        })
                         .collect::<Vec<_>>(),
                 ),
             })

@@ -426,6 +426,39 @@ pub fn plan(plan: &PlanView) -> Result<Vec<u8>, XlsxError> {
 /// the outcome matrix of every plan.
 pub fn rollup(plans: &[PlanView], index: &IndexView) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = new_workbook("Action plans – county roll-up")?;
+    // Plans that could not be read, or have errors: the figures after this
+    // sheet are not validated.
+    let mut problems: Vec<Vec<Cell>> = index
+        .unreadable
+        .iter()
+        .map(|path| {
+            vec![
+                Cell::Text(path.clone()),
+                Cell::Text("could not be read: every roll-up total is unknown".into()),
+            ]
+        })
+        .collect();
+    problems.extend(plans.iter().filter_map(|p| {
+        let draft = p.draft.as_ref()?;
+        Some(vec![
+            Cell::Text(p.id.clone()),
+            Cell::Text(format!(
+                "{} error{}: figures not validated",
+                draft.errors,
+                if draft.errors == 1 { "" } else { "s" }
+            )),
+        ])
+    }));
+    if !problems.is_empty() {
+        sheet(
+            workbook.add_worksheet(),
+            "DRAFT",
+            &[col("Plan (DRAFT)", false), col("Problem", false)],
+            &problems,
+            "Total",
+            &[],
+        )?;
+    }
     let by_slug: std::collections::HashMap<&str, &PlanView> =
         plans.iter().map(|p| (p.slug.as_str(), p)).collect();
     for group in &index.groups {
