@@ -42,6 +42,7 @@ pub enum Code {
     SplitFundingMismatch,
     CostsToBeConfirmed,
     UnfundedCosts,
+    ProbableDoubleCount,
     // Every Child Matters.
     UnknownOutcome,
     UnknownJudgement,
@@ -57,6 +58,8 @@ pub enum Code {
     BadDate,
     OutsidePeriod,
     EndBeforeStart,
+    WhollyOutsidePeriod,
+    MilestoneAfterDeadline,
     // Progress.
     RedWithoutMitigation,
     CompleteWithoutDate,
@@ -113,6 +116,7 @@ impl Code {
         Code::SplitFundingMismatch,
         Code::CostsToBeConfirmed,
         Code::UnfundedCosts,
+        Code::ProbableDoubleCount,
         Code::UnknownOutcome,
         Code::UnknownJudgement,
         Code::JudgementTitledTwice,
@@ -126,6 +130,8 @@ impl Code {
         Code::BadDate,
         Code::OutsidePeriod,
         Code::EndBeforeStart,
+        Code::WhollyOutsidePeriod,
+        Code::MilestoneAfterDeadline,
         Code::RedWithoutMitigation,
         Code::CompleteWithoutDate,
         Code::StaleStatus,
@@ -496,6 +502,19 @@ impl Code {
                 "sources:\n  - { id: grant, name: Grant, amount: 10000 }\n...\n- { id: \"2\", title: Two, cost: 7000 }   # no source",
                 "- { id: \"2\", title: Two, cost: { amount: 7000, source: grant } }",
             ),
+            Code::ProbableDoubleCount => (
+                "F010",
+                "probable-double-count",
+                Warning,
+                "two activities look like one budget written twice",
+                "Two activities of one plan with the same amount and the same lead or \
+                 partners, and titles alike (or both lead and partners the same), are \
+                 probably one budget entered twice (the CYPP's BH1.1 and BH1.6 both state \
+                 £115,000 for the Healthy Schools programme), and the plan's total counts \
+                 it twice. Keep it under one activity and let the other say `see:`.",
+                "- { id: BH1.1, title: Healthy Schools status, cost: 115000, lead: Healthy Lifestyles Manager }\n- { id: BH1.6, title: Healthy Schools enhancement, cost: 115000, lead: Healthy Lifestyles Manager }",
+                "- { id: BH1.6, title: Healthy Schools enhancement, cost: { see: BH1.1 }, lead: Healthy Lifestyles Manager }",
+            ),
             Code::UnknownOutcome => (
                 "E001",
                 "unknown-outcome",
@@ -629,6 +648,29 @@ impl Code {
                 "A period or timescale ends before it starts; one of the dates is wrong.",
                 "start: 2008-03\nend: 2007-09",
                 "start: 2007-09\nend: 2008-03",
+            ),
+            Code::WhollyOutsidePeriod => (
+                "D004",
+                "wholly-outside-period",
+                Error,
+                "an activity's timescale lies wholly outside the plan's period",
+                "An activity that ends before the plan starts, or starts after it ends, is \
+                 no part of the plan: usually a typo in the year (`June 2007` in a 2008-09 \
+                 plan). Unlike D002, no part of the work falls in the plan's period.",
+                "period: { start: 2008-04-01, end: 2009-03-31 }\n...\ntimescale: { end: June 2007 }",
+                "timescale: { end: June 2008 }",
+            ),
+            Code::MilestoneAfterDeadline => (
+                "D005",
+                "milestone-after-deadline",
+                Warning,
+                "a milestone or target in an activity's measures is later than its deadline",
+                "The measures or description of an activity name a month after the \
+                 activity's own deadline (its timescale's end): \"a further 51 schools by \
+                 December 2011\" in an action due in January 2011. Either the deadline or \
+                 the milestone is wrong.",
+                "timescale: { end: Jan 2011 }\nsuccess_measures: [\"a further 51 schools by December 2011\"]",
+                "timescale: { end: Dec 2011 }",
             ),
             Code::RedWithoutMitigation => (
                 "P001",

@@ -154,6 +154,7 @@ pub const PRIORITY_FIELDS: &[&str] = &[
     "stated_total",
     "activities",
     "further_actions",
+    "checks",
 ];
 pub const ACTIVITY_FIELDS: &[&str] = &[
     "id",
@@ -172,6 +173,7 @@ pub const ACTIVITY_FIELDS: &[&str] = &[
     "actions",
     "progress",
     "shared",
+    "checks",
 ];
 pub const COST_FIELDS: &[&str] = &[
     "amount",
@@ -1032,6 +1034,7 @@ impl<'d> Decoder<'d> {
             stated_total: self.stated(&f, "stated_total"),
             activities: self.list(&f, "activities", Self::activity),
             further_actions: self.list(&f, "further_actions", Self::further_action),
+            checks: self.checks(&f),
             span: node.span,
             id: id?,
             title: title?.value,
@@ -1152,6 +1155,7 @@ impl<'d> Decoder<'d> {
             actions,
             progress,
             shared: self.string(&f, "shared"),
+            checks: self.checks(&f),
             span: node.span,
             id: id?,
             title: title?.value,

@@ -282,6 +282,8 @@ pub struct Priority {
     pub stated_total: Option<Located<Stated>>,
     pub activities: Vec<Activity>,
     pub further_actions: Vec<FurtherAction>,
+    /// Check levels for the priority's diagnostics and its activities'.
+    pub checks: Vec<(Id, Level)>,
     pub span: Span,
 }
 
@@ -345,6 +347,9 @@ pub struct Activity {
     /// The id of an item several plans carry (a countywide project), so
     /// that a roll-up counts it once.
     pub shared: Option<Id>,
+    /// Check levels for this activity's diagnostics alone: one justified
+    /// exception does not switch a check off for the whole plan.
+    pub checks: Vec<(Id, Level)>,
     pub span: Span,
 }
 

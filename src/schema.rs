@@ -235,6 +235,8 @@ enum CoreOffer {
 struct Priority {
     /// Id.
     id: String,
+    /// Check levels for this priority's own diagnostics and its activities'.
+    checks: Option<BTreeMap<String, Level>>,
     /// Title.
     title: String,
     /// The section it belongs to, when written in its own file.
@@ -339,6 +341,8 @@ struct Activity {
     actions: Option<Vec<Action>>,
     /// Progress updates.
     progress: Option<Vec<Progress>>,
+    /// Check levels for this activity's diagnostics alone.
+    checks: Option<BTreeMap<String, Level>>,
     /// Id of an item several plans carry (a countywide project), declared
     /// in the register named by `shared` in planc.toml: a roll-up counts it
     /// once.

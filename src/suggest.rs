@@ -95,6 +95,32 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     Suggester::new(candidates).nearest(word)
 }
 
+/// Words of a title that tell projects apart: lower case, without small
+/// words and plural endings.
+pub fn title_words(title: &str) -> std::collections::BTreeSet<String> {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "and", "of", "for", "to", "in", "on", "at", "by", "with", "so", "that",
+        "all", "our", "their", "its", "is", "are", "be",
+    ];
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && !SMALL.contains(&w.as_str()))
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if stem.chars().count() >= 3 => stem.to_string(),
+            _ => w,
+        })
+        .collect()
+}
+
+/// How many words two titles share, and how many the shorter has.
+pub fn words_in_common(
+    a: &std::collections::BTreeSet<String>,
+    b: &std::collections::BTreeSet<String>,
+) -> (usize, usize) {
+    (a.intersection(b).count(), a.len().min(b.len()))
+}
+
 /// Case, `_` and `-` do not matter when comparing names.
 fn fold(s: &str) -> String {
     s.to_lowercase().replace('_', "-")

@@ -11,6 +11,7 @@ use crate::resolve;
 pub fn check(cx: &Context, diags: &mut Diagnostics) {
     sources(cx, diags);
     unfunded(cx, diags);
+    double_counts(cx, diags);
     stated_totals(cx, diags);
     costs(cx, diags);
     tbc(cx, diags);
@@ -128,6 +129,69 @@ fn unfunded(cx: &Context, diags: &mut Diagnostics) {
             .with_secondary(cx.plan.header_span, "the plan says `must_balance: true`");
     }
     diags.push(d);
+}
+
+/// Two activities with one amount and the same lead or partners, and
+/// titles alike (or both lead and partners the same): probably one budget
+/// written twice. Activities are grouped by amount, so only those with
+/// equal amounts are compared.
+fn double_counts(cx: &Context, diags: &mut Diagnostics) {
+    let mut by_amount: std::collections::BTreeMap<Money, Vec<&crate::model::Activity>> =
+        std::collections::BTreeMap::new();
+    for (_, _, activity) in resolve::activities(cx.plan) {
+        if let Some(CostKind::Amount(amount)) = activity.cost.as_ref().map(|c| &c.kind)
+            && amount.value > Money::ZERO
+        {
+            by_amount.entry(amount.value).or_default().push(activity);
+        }
+    }
+    fn partners(a: &crate::model::Activity) -> Vec<&str> {
+        let mut ids: Vec<&str> = a.partners.iter().map(|p| p.id.value.as_str()).collect();
+        ids.sort_unstable();
+        ids
+    }
+    for (amount, group) in by_amount {
+        // Past a few dozen equal amounts (a plan of £580 activities), the
+        // pairs are too many to mean anything.
+        if group.len() < 2 || group.len() > 50 {
+            continue;
+        }
+        for (i, later) in group.iter().enumerate().skip(1) {
+            let found = group[..i].iter().find(|earlier| {
+                let same_lead = later.lead.is_some()
+                    && later.lead.as_deref().map(str::to_lowercase)
+                        == earlier.lead.as_deref().map(str::to_lowercase);
+                let same_partners =
+                    !later.partners.is_empty() && partners(later) == partners(earlier);
+                let (common, shorter) = crate::suggest::words_in_common(
+                    &crate::suggest::title_words(&later.title),
+                    &crate::suggest::title_words(&earlier.title),
+                );
+                let alike = shorter > 0 && common * 2 >= shorter;
+                (same_lead && same_partners) || ((same_lead || same_partners) && alike)
+            });
+            if let Some(earlier) = found {
+                diags.push(
+                    Diagnostic::new(
+                        Code::ProbableDoubleCount,
+                        later.id.span,
+                        format!(
+                            "`{}` and `{}` both cost {} with the same lead or partners: probably one budget written twice",
+                            earlier.id.value,
+                            later.id.value,
+                            format_gbp(amount)
+                        ),
+                    )
+                    .label("the second")
+                    .with_secondary(earlier.id.span, "the first")
+                    .help(format!(
+                        "if it is one budget, keep the amount on one and write `cost: {{ see: \"{}\" }}` on the other; if they are two, say so in each description",
+                        earlier.id.value
+                    )),
+                );
+            }
+        }
+    }
 }
 
 /// Compares a total typed into the plan with the computed one.

@@ -39,29 +39,89 @@ pub fn run(cx: &Context, diags: &mut Diagnostics) {
 /// Applies severities chosen in `planc.toml` and then in the plan's own
 /// `checks:` to the diagnostics in the plan's files; `allow` drops them.
 pub fn apply_levels(plan: &Plan, repository: &[(Id, Level)], diags: &mut Diagnostics) {
-    let levels: Vec<(Code, Level)> = repository
-        .iter()
-        .chain(&plan.checks)
-        .filter_map(|(id, level)| Code::from_id(&id.value).map(|c| (c, *level)))
-        .collect();
-    if levels.is_empty() {
-        return;
-    }
-    let level_of = |code: Code| {
+    let codes = |levels: &[(Id, Level)]| -> Vec<(Code, Level)> {
         levels
             .iter()
+            .filter_map(|(id, level)| Code::from_id(&id.value).map(|c| (c, *level)))
+            .collect()
+    };
+    let plan_levels = codes(
+        &repository
+            .iter()
+            .chain(&plan.checks)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    // Where each item starts. An item reaches to the start of the next
+    // item of its level or above in the same file (a mapping's span marks
+    // where it starts, not where it ends).
+    let priorities: Vec<&crate::model::Priority> =
+        plan.sections.iter().flat_map(|s| &s.priorities).collect();
+    let section_starts = plan.sections.iter().map(|s| s.span);
+    let outer_starts: Vec<crate::source::Span> = section_starts
+        .chain(priorities.iter().map(|p| p.span))
+        .collect();
+    let activity_starts: Vec<crate::source::Span> = priorities
+        .iter()
+        .flat_map(|p| p.activities.iter().map(|a| a.span))
+        .chain(outer_starts.iter().copied())
+        .collect();
+    let extent = |start: crate::source::Span, starts: &[crate::source::Span]| {
+        let end = starts
+            .iter()
+            .filter(|s| s.file == start.file && s.start > start.start)
+            .map(|s| s.start)
+            .min()
+            .unwrap_or(u32::MAX);
+        crate::source::Span {
+            file: start.file,
+            start: start.start,
+            end,
+        }
+    };
+    // Priorities and activities with levels of their own, innermost last.
+    let mut scoped: Vec<(crate::source::Span, Vec<(Code, Level)>)> = Vec::new();
+    for priority in &priorities {
+        if !priority.checks.is_empty() {
+            scoped.push((
+                extent(priority.span, &outer_starts),
+                codes(&priority.checks),
+            ));
+        }
+        for activity in &priority.activities {
+            if !activity.checks.is_empty() {
+                scoped.push((
+                    extent(activity.span, &activity_starts),
+                    codes(&activity.checks),
+                ));
+            }
+        }
+    }
+    if plan_levels.is_empty() && scoped.is_empty() {
+        return;
+    }
+    let within = |outer: crate::source::Span, inner: crate::source::Span| {
+        outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
+    };
+    // The level set nearest the diagnostic: its activity's, its
+    // priority's, the plan's, then the repository's.
+    let level_of = |d: &crate::diagnostic::Diagnostic| {
+        scoped
+            .iter()
             .rev()
-            .find(|(c, _)| *c == code)
+            .filter(|(span, _)| within(*span, d.primary.span))
+            .find_map(|(_, levels)| levels.iter().rev().find(|(c, _)| *c == d.code))
+            .or_else(|| plan_levels.iter().rev().find(|(c, _)| *c == d.code))
             .map(|(_, l)| *l)
     };
     let adjustable =
         |d: &crate::diagnostic::Diagnostic| !d.locked && plan.files.contains(&d.primary.span.file);
-    diags.retain(|d| !(adjustable(d) && level_of(d.code) == Some(Level::Allow)));
+    diags.retain(|d| !(adjustable(d) && level_of(d) == Some(Level::Allow)));
     for d in diags.iter_mut() {
         if !adjustable(d) {
             continue;
         }
-        d.severity = match level_of(d.code) {
+        d.severity = match level_of(d) {
             Some(Level::Error) => Severity::Error,
             Some(Level::Warning) => Severity::Warning,
             Some(Level::Note) => Severity::Note,

@@ -172,32 +172,10 @@ fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
     }
 }
 
-/// Words of a title that tell projects apart: lower case, without small
-/// words and plural endings.
-fn words(title: &str) -> BTreeSet<String> {
-    const SMALL: &[&str] = &[
-        "a", "an", "the", "and", "of", "for", "to", "in", "on", "at", "by", "with", "so", "that",
-        "all", "our", "their", "its", "is", "are", "be",
-    ];
-    title
-        .split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .filter(|w| !w.is_empty() && !SMALL.contains(&w.as_str()))
-        .map(|w| match w.strip_suffix('s') {
-            Some(stem) if stem.chars().count() >= 3 => stem.to_string(),
-            _ => w,
-        })
-        .collect()
-}
-
 /// Close titles: most words of the shorter title are in the longer one.
 fn close(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
-    let shorter = a.len().min(b.len());
-    if shorter == 0 {
-        return false;
-    }
-    let common = a.intersection(b).count();
-    common * 3 >= shorter * 2
+    let (common, shorter) = suggest::words_in_common(a, b);
+    shorter > 0 && common * 3 >= shorter * 2
 }
 
 /// Countywide items without a shared id that look like an item of another
@@ -218,7 +196,7 @@ fn look_alikes(items: &[Item], diags: &mut Diagnostics) {
         let Some((amount, _)) = item.amount else {
             continue;
         };
-        let words = words(&item.activity.title);
+        let words = suggest::title_words(&item.activity.title);
         // Plans of different kinds are never added together.
         let group = by_amount
             .entry((item.kind == PlanKind::County, amount))
@@ -284,7 +262,7 @@ mod tests {
 
     #[test]
     fn close_titles_are_the_same_project_worded_differently() {
-        let w = |t: &str| words(t);
+        let w = |t: &str| suggest::title_words(t);
         assert!(close(
             &w("Community cohesion strategy"),
             &w("Support a community cohesion strategy so that schools meet the new duty")
