@@ -192,7 +192,21 @@ pub struct PlanFigures {
     pub unallocated_stated: Option<Money>,
     pub sections: Vec<SectionFigures>,
     pub outcomes: Vec<OutcomeFigures>,
+    /// Money of activities linked to no ECM outcome (no outcome on their
+    /// priority area or section, no judgement code, no `serves`): the
+    /// plan's own, and countywide.
+    pub unmapped: Sum,
+    pub unmapped_countywide: Sum,
+    /// Activities linked to at least one ECM outcome.
+    pub mapped: usize,
     pub activities: Vec<ActivityFigures>,
+}
+
+impl ActivityFigures {
+    /// Whether the activity is linked to any ECM outcome.
+    pub fn mapped(&self) -> bool {
+        self.cells.iter().any(|c| *c != Cell::None)
+    }
 }
 
 impl PlanFigures {
@@ -328,6 +342,8 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         .collect();
     let mut allocated = Sum::default();
     let mut countywide = Sum::default();
+    let mut unmapped = Sum::default();
+    let mut unmapped_countywide = Sum::default();
     let mut sections = Vec::new();
     let mut activities: Vec<ActivityFigures> = Vec::new();
 
@@ -389,6 +405,12 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
                         Scope::Countywide => countywide.add(i, part),
                     }
                 }
+                if let (false, Some(part)) = (figures.mapped(), figures.part()) {
+                    match section.scope {
+                        Scope::Local => unmapped.add(i, part),
+                        Scope::Countywide => unmapped_countywide.add(i, part),
+                    }
+                }
                 for (outcome, cell) in outcomes.iter_mut().zip(&figures.cells) {
                     if *cell != Cell::None {
                         outcome.activities += 1;
@@ -423,6 +445,8 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
                 &mut countywide,
                 &mut unsourced,
                 &mut unattributed,
+                &mut unmapped,
+                &mut unmapped_countywide,
             ])
             .chain(
                 outcomes
@@ -472,6 +496,9 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         unattributed,
         sections,
         outcomes,
+        unmapped,
+        unmapped_countywide,
+        mapped: activities.iter().filter(|a| a.mapped()).count(),
         activities,
     }
 }
@@ -605,6 +632,10 @@ pub struct RollupGroup {
     /// Items of the group's plans that could not be decoded: which outcome
     /// or source their money belongs to is unknown.
     pub lost: usize,
+    /// The plans' own money linked to no ECM outcome, counted once.
+    pub unmapped: Money,
+    /// Whether any activity of the group's plans is linked to an outcome.
+    pub mapped: bool,
 }
 
 /// An item of a roll-up that is not a plan's own money: a countywide item,
@@ -667,6 +698,8 @@ pub fn rollup(
             sources: Vec::new(),
             unsourced: Money::ZERO,
             lost: 0,
+            unmapped: Money::ZERO,
+            mapped: false,
         };
         // Shared ids counted so far in this group, with the plan counting
         // them and their place in `items`.
@@ -764,6 +797,9 @@ pub fn rollup(
                             Some(amount) => row.counted.allocated += amount,
                             None => row.counted.allocated_unreadable += 1,
                         }
+                        if let (false, Some(amount)) = (activity.mapped(), part) {
+                            group.unmapped += amount;
+                        }
                         if let Some(o) = group
                             .outcomes
                             .iter_mut()
@@ -807,6 +843,7 @@ pub fn rollup(
                 }
             }
             group.lost += figures.allocated.lost;
+            group.mapped |= figures.mapped > 0;
             // Money lost in decoding leaves the plan's totals unknown.
             row.counted.allocated_unreadable += figures.allocated.lost;
             row.counted.countywide_unreadable += figures.countywide.lost;

@@ -178,27 +178,42 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
     }
     out.push('\n');
 
-    let rows: Vec<Vec<String>> = figures
-        .outcomes
-        .iter()
-        .map(|o| {
-            vec![
-                format!("{} {}", o.number, o.title),
-                total_text(&o.local),
-                total_text(&o.countywide),
-                o.activities.to_string(),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            ("ECM outcome", Align::Left),
-            ("Local", Align::Right),
-            ("Countywide", Align::Right),
-            ("Activities", Align::Right),
-        ],
-        &rows,
-    ));
+    if figures.mapped == 0 {
+        out.push_str(&format!(
+            "Outcomes not mapped: no activity is linked to an ECM outcome ({} of the plan's own money not mapped).\n",
+            total_text(&figures.unmapped)
+        ));
+    } else {
+        let mut rows: Vec<Vec<String>> = figures
+            .outcomes
+            .iter()
+            .map(|o| {
+                vec![
+                    format!("{} {}", o.number, o.title),
+                    total_text(&o.local),
+                    total_text(&o.countywide),
+                    o.activities.to_string(),
+                ]
+            })
+            .collect();
+        if !figures.unmapped.parts.is_empty() || !figures.unmapped_countywide.parts.is_empty() {
+            rows.push(vec![
+                "(not mapped to an outcome)".into(),
+                total_text(&figures.unmapped),
+                total_text(&figures.unmapped_countywide),
+                String::new(),
+            ]);
+        }
+        out.push_str(&table(
+            &[
+                ("ECM outcome", Align::Left),
+                ("Local", Align::Right),
+                ("Countywide", Align::Right),
+                ("Activities", Align::Right),
+            ],
+            &rows,
+        ));
+    }
     let tbc = figures.tbc_ids();
     out.push_str(&format!(
         "Costs to be confirmed: {}{}\n\n",
@@ -237,8 +252,12 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
         })
         .collect();
     let header_refs: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
-    out.push_str("Outcome matrix (# the area's outcome, + also serves):\n");
-    out.push_str(&table(&header_refs, &rows));
+    if figures.mapped == 0 {
+        out.push_str("Outcome matrix: outcomes not mapped.\n");
+    } else {
+        out.push_str("Outcome matrix (# the area's outcome, + also serves):\n");
+        out.push_str(&table(&header_refs, &rows));
+    }
     out
 }
 
@@ -398,6 +417,9 @@ pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
                 "countywide": sum_json(&f.countywide),
                 "unsourced": sum_json(&f.unsourced),
                 "unattributed": sum_json(&f.unattributed),
+                "unmapped": sum_json(&f.unmapped),
+                "unmapped_countywide": sum_json(&f.unmapped_countywide),
+                "mapped_activities": f.mapped,
                 "unallocated": plain(f.unallocated),
                 "unreadable": f.activities.iter().filter(|a| a.unreadable).count()
                     + c.plan.lost.len()

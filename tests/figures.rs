@@ -1519,3 +1519,42 @@ fn roll_up_breakdowns_are_unknown_when_a_plan_lost_money() {
         "{index}"
     );
 }
+
+#[test]
+fn a_plan_that_maps_no_outcomes_says_so() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let output = planc_in(
+        root(),
+        &[
+            "build",
+            "plans/bromsgrove",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let html = fs::read_to_string(out.join("bromsgrove.html")).unwrap();
+    assert!(html.contains("Outcomes not mapped."), "no word of it");
+    assert!(
+        !html.contains("outcome-totals"),
+        "a table of £0 per outcome"
+    );
+    let md = fs::read_to_string(out.join("bromsgrove.md")).unwrap();
+    assert!(
+        md.contains("**Outcomes not mapped.**") && md.contains("£190,358 of its own money"),
+        "{md}"
+    );
+    let summary = planc_in(root(), &["summary", "plans/bromsgrove", "--as-of", AS_OF]).stdout;
+    assert!(
+        summary.contains("Outcomes not mapped: no activity is linked to an ECM outcome (£190,358"),
+        "{summary}"
+    );
+    let index = fs::read_to_string(out.join("index.md")).unwrap();
+    assert!(
+        index.contains("| Not mapped to an outcome | £190,358 |"),
+        "{index}"
+    );
+}

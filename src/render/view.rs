@@ -381,6 +381,14 @@ pub struct PlanView {
     pub sections: Vec<SectionView>,
     pub outcome_titles: Vec<String>,
     pub outcome_totals: Vec<OutcomeTotal>,
+    /// Whether any activity is linked to an ECM outcome: when none is, the
+    /// outputs say "outcomes not mapped" instead of a table of £0.
+    pub outcomes_mapped: bool,
+    /// The plan's own and countywide money linked to no outcome (empty
+    /// when none), with its lines.
+    pub unmapped: String,
+    pub unmapped_countywide: String,
+    pub unmapped_trace: Vec<TraceLine>,
     pub matrix: Vec<MatrixRow>,
     pub core_offer_titles: Vec<String>,
     pub core_offer: Vec<CoreOfferRow>,
@@ -877,6 +885,18 @@ pub fn plan_view(
                 activities: o.activities,
             })
             .collect(),
+        outcomes_mapped: figures.mapped > 0,
+        unmapped: if figures.unmapped.parts.is_empty() {
+            String::new()
+        } else {
+            total_text(&figures.unmapped)
+        },
+        unmapped_countywide: if figures.unmapped_countywide.parts.is_empty() {
+            String::new()
+        } else {
+            total_text(&figures.unmapped_countywide)
+        },
+        unmapped_trace: tracer.lines(&figures.unmapped),
         matrix: figures
             .activities
             .iter()
@@ -1055,6 +1075,10 @@ pub struct GroupView {
     pub sources: Vec<RollupSourceView>,
     /// The plans' own money naming no source, counted once; empty if none.
     pub unsourced: String,
+    /// Whether any activity of the group is linked to an ECM outcome, and
+    /// the money linked to none (empty when none).
+    pub outcomes_mapped: bool,
+    pub unmapped: String,
     pub unsourced_plain: String,
     pub chart_outcomes: String,
 }
@@ -1214,6 +1238,12 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
                     breakdown(g, 0, g.unsourced)
                 },
                 unsourced_plain: format_plain(g.unsourced),
+                outcomes_mapped: g.mapped,
+                unmapped: if g.unmapped.is_zero() {
+                    String::new()
+                } else {
+                    breakdown(g, 0, g.unmapped)
+                },
                 chart_outcomes: chart::outcomes(
                     &g.outcomes
                         .iter()
