@@ -27,8 +27,17 @@ fn files_at(
     limit: u64,
 ) -> Result<Vec<(PathBuf, String)>, git::GitError> {
     let mut files = Vec::new();
+    // Each path is listed once, however many stored links lead to it; each
+    // blob is read once, however many paths hold it; and all the blobs read
+    // stay within a budget of bytes.
+    let mut listed: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    let mut read: BTreeMap<String, String> = BTreeMap::new();
+    let mut budget = limit.saturating_mul(16);
     let mut pending: Vec<(PathBuf, usize)> = paths.iter().map(|p| (p.clone(), 0)).collect();
     while let Some((path, hops)) = pending.pop() {
+        if !listed.insert(path.clone()) {
+            continue;
+        }
         for entry in git::ls_tree(revision, std::slice::from_ref(&path))? {
             if entry.mode == "120000" {
                 // A link: followed a few hops, inside the repository only.
@@ -47,8 +56,27 @@ fn files_at(
             {
                 continue;
             }
-            let text = git::blob(&entry, revision, limit)?;
-            files.push((path.clone(), String::from_utf8_lossy(&text).into_owned()));
+            // The budget counts every file's text, read or repeated.
+            let size = entry.size.unwrap_or(0);
+            if size > budget {
+                return Err(git::GitError::TooLarge {
+                    path: path.display().to_string(),
+                    revision: revision.to_string(),
+                    size,
+                    limit: budget,
+                });
+            }
+            let text = match read.get(&entry.object) {
+                Some(text) => text.clone(),
+                None => {
+                    let text =
+                        String::from_utf8_lossy(&git::blob(&entry, revision, limit)?).into_owned();
+                    read.insert(entry.object.clone(), text.clone());
+                    text
+                }
+            };
+            budget = budget.saturating_sub(text.len() as u64);
+            files.push((path.clone(), text));
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

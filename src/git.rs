@@ -45,6 +45,14 @@ pub fn command(dir: Option<&Path>) -> Command {
             "credential.helper=",
             "-c",
             "protocol.allow=never",
+            // A bare repository a pull request puts in a plan directory is
+            // never used; nor signatures checked with a configured program.
+            "-c",
+            "safe.bareRepository=explicit",
+            "-c",
+            "log.showSignature=false",
+            "-c",
+            "gpg.program=false",
         ])
         .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_TERMINAL_PROMPT", "0")

@@ -27,7 +27,8 @@ fn main() -> ExitCode {
             run::Status::Clean.into()
         }
         Err(e) => {
-            eprintln!("planc: {e:#}");
+            // Paths and messages from the repository: shown, not obeyed.
+            eprintln!("planc: {}", planc::terminal::visible(&format!("{e:#}")));
             run::Status::CouldNotRun.into()
         }
     }

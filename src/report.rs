@@ -21,6 +21,8 @@ use crate::terminal::{self, visible};
 const WIDE_LINE: usize = 240;
 /// Characters kept on each side of a mark in a cut line.
 const WINDOW: usize = 60;
+/// Files larger than this are shown by excerpts.
+const LARGE_FILE: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -98,7 +100,12 @@ impl SourceCode for Code {
 /// Whether a file needs excerpts: a very long line, or an active character.
 fn needs_excerpt(file: &SourceFile) -> bool {
     let text = &file.text;
-    text.chars().any(terminal::is_active_in_source)
+    // A large file too: miette reads a whole file from its start for each
+    // diagnostic, an excerpt only the lines it shows.
+    text.len() > LARGE_FILE
+        || text.chars().any(terminal::is_active_in_source)
+        || text.contains("##[")
+        || text.lines().any(|l| l.trim_start().starts_with("::"))
         || text.split('\n').any(|line| line.len() > WIDE_LINE)
 }
 
@@ -176,9 +183,13 @@ fn excerpt(file: &SourceFile, name: String, spans: &[Span]) -> (Excerpt, Vec<(us
                 }
             }
         };
+        let shown = &file.text[line.start..window.end];
         for (i, c) in file.text[window.clone()].char_indices() {
             at(window.start + i, &text, &mut moved);
-            if terminal::is_active(c) {
+            if terminal::is_active(c)
+                || (matches!(c, '#' | ':')
+                    && terminal::starts_log_command(shown, window.start - line.start + i))
+            {
                 text.push_str(&terminal::escape(c));
             } else {
                 text.push(c);

@@ -237,10 +237,11 @@ fn unknown(code: Code, what: &str, id: &Id, declared: &mut Declared, diags: &mut
             d = d.help(format!("declare it first: the plan has no {what}s"));
         }
         None => {
-            let mut names: Vec<&str> = candidates.iter().map(|(c, _)| *c).collect();
-            names.truncate(12);
             d = d
-                .help(format!("known {what}s include: {}", names.join(", ")))
+                .help(format!(
+                    "known {what}s include: {}",
+                    suggest::listed(candidates.iter().map(|(c, _)| *c))
+                ))
                 .with_secondary(candidates[0].1, format!("{what}s are declared here"));
         }
     }

@@ -121,6 +121,30 @@ pub fn words_in_common(
     (a.intersection(b).count(), a.len().min(b.len()))
 }
 
+/// A name as a message quotes it: at most 60 characters, so that a huge
+/// id cannot make every message that lists it huge too.
+pub fn short(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(60) {
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &name[..cut])),
+        None => std::borrow::Cow::Borrowed(name),
+    }
+}
+
+/// Names as a message lists them: the first ten, shortened, and how many
+/// more there are.
+pub fn listed<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(10)
+        .map(|n| short(n).into_owned())
+        .collect();
+    if names.len() > 10 {
+        shown.push(format!("and {} more", names.len() - 10));
+    }
+    shown.join(", ")
+}
+
 /// Case, `_` and `-` do not matter when comparing names.
 fn fold(s: &str) -> String {
     s.to_lowercase().replace('_', "-")

@@ -12,11 +12,16 @@ pub fn is_active(c: char) -> bool {
     (c.is_control() && c != '\t')
         || matches!(
             c,
-            '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
                 | '\u{2060}'..='\u{2064}'
                 | '\u{2066}'..='\u{2069}'
                 | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
         )
 }
 
@@ -26,14 +31,39 @@ pub fn is_active_in_source(c: char) -> bool {
     is_active(c) && c != '\n' && c != '\r'
 }
 
-/// `text` with every active character written as `\u{..}`, on one line.
+/// Whether the character at `at` would start a command to a CI runner's
+/// log: GitHub's `##[command]` anywhere in a line, or `::command::` where a
+/// line starts (after spaces, which the runner ignores).
+pub fn starts_log_command(text: &str, at: usize) -> bool {
+    let rest = &text[at..];
+    if rest.starts_with("##[") {
+        return true;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    rest.starts_with("::") && text[line_start..at].chars().all(char::is_whitespace)
+}
+
+/// Whether `text` holds anything `visible` would change.
+pub fn needs_care(text: &str) -> bool {
+    text.chars().any(is_active) || text.contains("##[") || text.contains("::")
+}
+
+/// `text` with every active character written as `\u{..}`, on one line,
+/// and no command a CI runner would obey in its log (`##[` and `::`, which
+/// a wrapped line may start with, have their first character escaped).
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_active) {
+    if !needs_care(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_active(c) {
+    for (at, c) in text.char_indices() {
+        // Wrapping may start a line anywhere: every `::` is escaped.
+        let command = match c {
+            '#' => text[at..].starts_with("##["),
+            ':' => text[at..].starts_with("::"),
+            _ => false,
+        };
+        if is_active(c) || command {
             out.push_str(&escape(c));
         } else {
             out.push(c);
@@ -65,5 +95,10 @@ mod tests {
         );
         assert_eq!(visible("abc\u{202e}fed"), "abc\\u{202e}fed");
         assert_eq!(visible("\u{9b}2J"), "\\u{9b}2J");
+        // Commands to a CI runner's log.
+        assert_eq!(visible("t ##[error]fake"), "t \\u{23}#[error]fake");
+        assert_eq!(visible("  ::error::x"), "  \\u{3a}:error\\u{3a}:x");
+        assert_eq!(visible("a ::error::b"), "a \\u{3a}:error\\u{3a}:b");
+        assert_eq!(visible("tag\u{E0041}"), "tag\\u{e0041}");
     }
 }

@@ -607,3 +607,145 @@ fn git_is_run_hardened() {
         output.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_git_repository_or_git_files_in_the_pull_request_run_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let src = temp.path().join("src");
+    write(&src.join("plans/q/plan.yaml"), PLAN);
+    write(&src.join(".gitattributes"), "*.yaml filter=x\n");
+    let marker = temp.path().join("PWNED");
+    // A bare repository inside a plan directory, whose config runs a
+    // command for every file git reads through its filter.
+    git(&src, &["init", "-q", "--bare", "plans/q"]);
+    git(&src, &["--git-dir=plans/q", "config", "core.bare", "false"]);
+    git(
+        &src,
+        &["--git-dir=plans/q", "config", "core.worktree", "../.."],
+    );
+    git(
+        &src,
+        &[
+            "--git-dir=plans/q",
+            "config",
+            "filter.x.clean",
+            &format!("sh -c 'touch {}; cat'", marker.display()),
+        ],
+    );
+    git(
+        &src,
+        &[
+            "--git-dir=plans/q",
+            "--work-tree=.",
+            "add",
+            "plans/q/plan.yaml",
+        ],
+    );
+    git(
+        &src,
+        &["--git-dir=plans/q", "--work-tree=.", "commit", "-qm", "i"],
+    );
+    fs::remove_file(&marker).ok();
+    git(&src, &["init", "-q", "."]);
+    git(&src, &["add", "-A"]);
+    git(&src, &["commit", "-qm", "pull request"]);
+    let clone = temp.path().join("clone");
+    git(
+        temp.path(),
+        &[
+            "clone",
+            "-q",
+            src.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    let output = planc(&clone, &["build", "--as-of", AS_OF]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(!marker.exists(), "a command from the pull request ran");
+    // A link into .git is outside the repository's plans.
+    let temp = repo();
+    git(temp.path(), &["init", "-q"]);
+    link(
+        "../../.git/config",
+        &temp.path().join("plans/p/config.toml"),
+    );
+    let output = planc(temp.path(), &["validate", "--as-of", AS_OF]);
+    assert!(output.stderr.contains("error[L008]"), "{}", output.stderr);
+    assert!(
+        !output.stderr.contains("repositoryformatversion"),
+        "{}",
+        output.stderr
+    );
+    // A committed link named like a killed build's leftovers never becomes
+    // `out`.
+    let temp = repo();
+    link("/etc", &temp.path().join(".out.planc-old-1"));
+    planc(temp.path(), &["build", "--out", "out", "--as-of", AS_OF]);
+    assert!(
+        !fs::symlink_metadata(temp.path().join("out")).is_ok_and(|m| m.file_type().is_symlink())
+    );
+}
+
+#[test]
+fn plan_text_sends_no_command_to_a_ci_log() {
+    let temp = tempfile::tempdir().unwrap();
+    write(
+        &temp.path().join("plans/p/plan.yaml"),
+        &PLAN
+            .replace("title: A, cost: 1000", "title: \"t ##[error]Fake annotation\", cost: 1000")
+            .replace("sources: [{ id: s, name: S, amount: 1000 }]", "sources: [{ id: s, name: S, amount: 1000 }, { id: \"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq ::error::INJECTED\", name: X }]")
+            .replace("cost: 1000 }", "cost: { amount: 1000, source: nosuch } }"),
+    );
+    for args in [
+        vec!["validate", "--as-of", AS_OF],
+        vec!["summary", "--as-of", AS_OF],
+    ] {
+        let output = planc(temp.path(), &args);
+        for line in output.stderr.lines().chain(output.stdout.lines()) {
+            assert!(!line.contains("##["), "{args:?}: {line}");
+            assert!(!line.trim_start().starts_with("::"), "{args:?}: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_repository_template_cannot_write_active_content() {
+    let temp = repo();
+    write(
+        &temp.path().join("templates/plan.html"),
+        "<script>alert(document.cookie)</script><img src=\"https://evil.example/p.png\">",
+    );
+    let output = planc(temp.path(), &["build", "--out", "out", "--as-of", AS_OF]);
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("pages carry no active content"),
+        "{}",
+        output.stderr
+    );
+    assert!(!temp.path().join("out").exists());
+    write(&temp.path().join("templates/plan.html"), "{{ 'x' }}");
+    write(
+        &temp.path().join("templates/plan.md"),
+        "[click](javascript:alert(1)) ![p](https://evil.example/p.png)",
+    );
+    let output = planc(temp.path(), &["build", "--out", "out", "--as-of", AS_OF]);
+    assert_eq!(output.status, 2, "{}", output.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn stored_links_in_history_are_followed_once() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    write(&dir.join("plans/plan.yaml"), PLAN);
+    for l in ["l1", "l2", "l3", "l4"] {
+        link(".", &dir.join("plans").join(l));
+    }
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "x"]);
+    let output = planc_within(dir, &["diff", "HEAD"], Duration::from_secs(60));
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("no change"), "{}", output.stdout);
+}

@@ -422,19 +422,15 @@ fn costs(cx: &Context, diags: &mut Diagnostics) {
                     || t.value == section.id.value
             });
             if !allowed {
-                let names: Vec<&str> = source
-                    .restricted_to
-                    .iter()
-                    .map(|t| t.value.as_str())
-                    .collect();
+                let names =
+                    crate::suggest::listed(source.restricted_to.iter().map(|t| t.value.as_str()));
                 diags.push(
                     Diagnostic::new(
                         Code::RestrictedFunds,
                         source_id.span,
                         format!(
                             "`{id}` is paid from `{}`, which may pay only for {}",
-                            source.id.value,
-                            names.join(", ")
+                            source.id.value, names
                         ),
                     )
                     .label("restricted source")

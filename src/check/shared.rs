@@ -172,6 +172,9 @@ fn linked(items: &[Item], register: &[SharedItem], diags: &mut Diagnostics) {
     }
 }
 
+/// The most look-alike groups kept for one amount.
+const MAX_GROUPS: usize = 200;
+
 /// Close titles: most words of the shorter title are in the longer one.
 fn close(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
     let (common, shorter) = suggest::words_in_common(a, b);
@@ -206,8 +209,9 @@ fn look_alikes(items: &[Item], diags: &mut Diagnostics) {
             .find(|r| r.item.plan != item.plan && close(&r.words, &words));
         let Some(earlier) = found else {
             // Only an item of a new look-alike group needs to be compared
-            // with again.
-            if !group.iter().any(|r| close(&r.words, &words)) {
+            // with again, and only so many groups per amount: past them,
+            // items that all differ are not compared (bounded work).
+            if group.len() < MAX_GROUPS && !group.iter().any(|r| close(&r.words, &words)) {
                 group.push(Representative { item, words });
             }
             continue;

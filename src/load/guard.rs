@@ -107,15 +107,27 @@ impl Guard {
         Guard { roots }
     }
 
+    /// Inside a root, and not inside a `.git` directory below it: git's
+    /// own files (its config, with a remote's credentials) are not plans.
     fn inside(&self, path: &Path) -> bool {
-        self.roots.iter().any(|root| path.starts_with(root))
+        self.roots.iter().any(|root| {
+            path.strip_prefix(root).is_ok_and(|rest| {
+                !rest
+                    .components()
+                    .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+            })
+        })
     }
 
     /// The path with every link followed, if it stays inside.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, Refusal> {
         match fs::canonicalize(path) {
             Ok(resolved) if self.inside(&resolved) => Ok(resolved),
-            Ok(resolved) => Err(Refusal::Outside { target: resolved }),
+            // Where the link says it points, not where that leads: the
+            // message tells nothing of the machine outside.
+            Ok(resolved) => Err(Refusal::Outside {
+                target: fs::read_link(path).unwrap_or(resolved),
+            }),
             Err(e) => {
                 // A link to nothing: where it points is still worth saying
                 // when that is outside.

@@ -214,11 +214,29 @@ fn find_plans(
         return;
     }
     let mut all_files = files;
-    let mut pending = subdirs;
-    while let Some(sub) = pending.pop() {
+    // A plan's own directories, as deep as a plan is ever laid out: deeper
+    // ones are reported, not walked (each level costs a path resolution).
+    let mut pending: Vec<(PathBuf, usize)> = subdirs.into_iter().map(|d| (d, 1)).collect();
+    while let Some((sub, level)) = pending.pop() {
+        if level > MAX_DIR_DEPTH {
+            diags.push(
+                path_diagnostic(
+                    sources,
+                    &sub,
+                    Code::InputBudget,
+                    format!(
+                        "{} is more than {MAX_DIR_DEPTH} directories deep in its plan; it is not read",
+                        sub.display()
+                    ),
+                )
+                .label("too deep")
+                .help("keep a plan's files within a few directories of its own"),
+            );
+            continue;
+        }
         if let Some((files, subdirs)) = list_dir(&sub, guard, seen, sources, diags) {
             all_files.extend(files);
-            pending.extend(subdirs);
+            pending.extend(subdirs.into_iter().map(|d| (d, level + 1)));
         }
     }
     all_files.sort();

@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod csv;
+pub mod inert;
 pub mod output;
 pub mod templates;
 pub mod view;
@@ -47,6 +48,36 @@ pub enum RenderError {
     Csv(#[from] ::csv::Error),
     #[error("xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error(
+        "{page}: the template wrote {what}; pages carry no active content, so a template may not write it"
+    )]
+    Active { page: String, what: String },
+}
+
+/// Renders a template into a buffer of limited size, and checks that the
+/// page carries no active content.
+fn page(
+    env: &minijinja::Environment<'_>,
+    name: &str,
+    context: Value,
+    shown_as: &str,
+) -> Result<Vec<u8>, RenderError> {
+    let mut buffer = inert::Capped::new(inert::MAX_PAGE_BYTES);
+    env.get_template(name)?
+        .render_captured_to(context, &mut buffer)?;
+    let text = String::from_utf8_lossy(&buffer.bytes);
+    let active = if name.ends_with(".html") {
+        inert::html(&text)
+    } else {
+        inert::markdown(&text)
+    };
+    if let Some(what) = active {
+        return Err(RenderError::Active {
+            page: shown_as.to_string(),
+            what,
+        });
+    }
+    Ok(buffer.bytes)
 }
 
 impl From<minijinja::Error> for RenderError {
@@ -57,43 +88,59 @@ impl From<minijinja::Error> for RenderError {
 
 /// The last commit that touched `files`, as `commit 1a2b3c4 of 2026-11-20`,
 /// noting uncommitted changes; or that they are not in a git repository.
-pub fn revision(files: &[&Path]) -> String {
-    let Some(dir) = files.first().and_then(|f| f.parent()) else {
+/// Git runs in the repository `root`, never in a plan's own directory (which
+/// a pull request could make a git repository of its own), and changes are
+/// found by hashing the files without git's filters, so that no command a
+/// repository configures is run.
+pub fn revision(root: &Path, files: &[&Path]) -> String {
+    let Ok(root) = std::fs::canonicalize(root) else {
         return "not in a git repository".into();
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let absolute: Vec<PathBuf> = files
+    let relative: Vec<PathBuf> = files
         .iter()
         .filter_map(|f| std::fs::canonicalize(f).ok())
+        .filter_map(|f| f.strip_prefix(&root).ok().map(Path::to_path_buf))
         .collect();
+    if relative.is_empty() {
+        return "not in a git repository".into();
+    }
     let git = |args: &[&str]| {
         let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
         all.push(std::ffi::OsStr::new("--"));
-        all.extend(absolute.iter().map(|p| p.as_os_str()));
-        crate::git::run(Some(dir), &all)
+        all.extend(relative.iter().map(|p| p.as_os_str()));
+        crate::git::run(Some(&root), &all)
             .ok()
-            .map(|o| crate::terminal::visible(String::from_utf8_lossy(&o).trim()).into_owned())
+            .map(|o| String::from_utf8_lossy(&o).into_owned())
     };
-    match git(&["log", "-1", "--format=%h %cs"]) {
-        Some(line) if !line.is_empty() => {
-            let (hash, date) = line.split_once(' ').unwrap_or((&line, ""));
-            let changed = git(&["status", "--porcelain"]).is_some_and(|s| !s.is_empty());
-            format!(
-                "commit {hash} of {date}{}",
-                if changed {
-                    ", with uncommitted changes"
-                } else {
-                    ""
-                }
-            )
-        }
-        Some(_) => "not yet committed to git".into(),
-        None => "not in a git repository".into(),
+    let Some(line) = git(&["log", "-1", "--no-show-signature", "--format=%h %cs"]) else {
+        return "not in a git repository".into();
+    };
+    let line = crate::terminal::visible(line.trim()).into_owned();
+    if line.is_empty() {
+        return "not yet committed to git".into();
     }
+    let (hash, date) = line.split_once(' ').unwrap_or((&line, ""));
+    // Each file's blob at HEAD against its contents as they are now.
+    let committed: Vec<String> = git(&["ls-tree", "-z", "HEAD"])
+        .unwrap_or_default()
+        .split('\0')
+        .filter_map(|entry| entry.split_whitespace().nth(2).map(str::to_string))
+        .collect();
+    let current: Vec<String> = git(&["hash-object", "--no-filters"])
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let changed =
+        current.len() != relative.len() || current.iter().any(|blob| !committed.contains(blob));
+    format!(
+        "commit {hash} of {date}{}",
+        if changed {
+            ", with uncommitted changes"
+        } else {
+            ""
+        }
+    )
 }
 
 /// File names the roll-up writes; no plan's pages may take them.
@@ -199,7 +246,7 @@ pub fn render(
                     .iter()
                     .map(|f| compilation.sources.get(*f).path.as_path())
                     .collect();
-                revision(&files)
+                revision(&compilation.root, &files)
             });
             view::plan_view(
                 compiled,
@@ -231,7 +278,7 @@ pub fn render(
             .flat_map(|c| c.plan.files.first())
             .map(|f| compilation.sources.get(*f).path.as_path())
             .collect();
-        revision(&first)
+        revision(&compilation.root, &first)
     });
     let mut files = BTreeMap::new();
     for format in &request.formats {
@@ -249,24 +296,29 @@ pub fn render(
                             "{} · {}",
                             plan.name, plan.revision
                         )));
-                        let text = env.get_template(&format!("plan.{ext}"))?.render(
+                        let file = format!("{}.{ext}", plan.slug);
+                        let bytes = page(
+                            &env,
+                            &format!("plan.{ext}"),
                             context! { plan => Value::from(Serde(plan)), footer_css => footer },
+                            &file,
                         )?;
                         request.progress.inc(1);
-                        Ok((
-                            PathBuf::from(format!("{}.{ext}", plan.slug)),
-                            text.into_bytes(),
-                        ))
+                        Ok((PathBuf::from(file), bytes))
                     })
                     .collect::<Result<_, RenderError>>()?;
                 files.extend(pages);
-                let text = env
-                    .get_template(&format!("index.{ext}"))?
-                    .render(context! {
+                let file = format!("index.{ext}");
+                let bytes = page(
+                    &env,
+                    &file,
+                    context! {
                         index => Value::from(Serde(&index)),
                         revision => index_revision.clone(),
-                    })?;
-                files.insert(PathBuf::from(format!("index.{ext}")), text.into_bytes());
+                    },
+                    &file,
+                )?;
+                files.insert(PathBuf::from(file), bytes);
             }
             Format::Xlsx => {
                 let books: Vec<(PathBuf, Vec<u8>)> = views

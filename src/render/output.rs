@@ -79,6 +79,11 @@ fn recover(out: &Path) -> Result<(), OutputError> {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
+        // Only planc's own directories: a link or file of that name (one a
+        // pull request committed, say) is never renamed into `out`.
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
         if name.starts_with(&tmp_prefix) {
             fs::remove_dir_all(&path).map_err(io(&path))?;
         } else if name.starts_with(&old_prefix) {

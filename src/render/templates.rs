@@ -67,6 +67,7 @@ fn markdown_inline(text: &str, line_start: bool) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            c if crate::terminal::is_active(c) => out.push_str(&crate::terminal::escape(c)),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' if chars
