@@ -1265,17 +1265,7 @@ impl<'d> Decoder<'d> {
     }
 
     fn cost(&mut self, node: &Node) -> Option<Cost> {
-        let simple = |kind| Cost {
-            kind,
-            source: None,
-            shares: Vec::new(),
-            lines: Vec::new(),
-            phasing: Vec::new(),
-            approx: false,
-            note: None,
-            incomplete: false,
-            span: node.span,
-        };
+        let simple = |kind| Cost::simple(kind, node.span);
         if let Some(text) = node.scalar_text() {
             let word = text.trim().to_lowercase();
             return match word.as_str() {

@@ -404,10 +404,10 @@ pub struct Cost {
 }
 
 impl Cost {
-    /// A cost that was written but could not be read.
-    pub fn unreadable(span: Span) -> Cost {
+    /// A cost of one kind and nothing more: no source, lines or phasing.
+    pub fn simple(kind: CostKind, span: Span) -> Cost {
         Cost {
-            kind: CostKind::Unreadable,
+            kind,
             source: None,
             shares: Vec::new(),
             lines: Vec::new(),
@@ -417,6 +417,11 @@ impl Cost {
             incomplete: false,
             span,
         }
+    }
+
+    /// A cost that was written but could not be read.
+    pub fn unreadable(span: Span) -> Cost {
+        Cost::simple(CostKind::Unreadable, span)
     }
 }
 

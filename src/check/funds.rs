@@ -237,41 +237,28 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
     let stated = &cx.plan.stated;
     let availability = &figures.availability;
     // With some sources stating no amount, the sources' sum is not the
-    // plan's funds: said so, rather than compared.
-    if availability.partial()
-        && availability.unreadable == 0
-        && let Some(s) = &stated.funds
-    {
-        diags.push(
-            Diagnostic::new(
-                Code::StatedTotalMismatch,
-                s.span,
-                format!(
-                    "the plan's total funds are stated, but only {} of its {} sources state an amount ({} between them)",
-                    availability.sources_stated,
-                    availability.sources,
-                    format_gbp(availability.stated)
-                ),
-            )
-            .label("cannot be checked")
-            .help("give every source its `amount`, so that the stated total can be checked"),
-        );
-    }
-    if availability.partial()
-        && let Some(s) = &stated.unallocated
-    {
-        diags.push(
-            Diagnostic::new(
-                Code::StatedTotalMismatch,
-                s.span,
-                format!(
-                    "the plan's unallocated funds are stated, but only {} of its {} sources state an amount",
-                    availability.sources_stated, availability.sources
-                ),
-            )
-            .label("cannot be checked")
-            .help("give every source its `amount`, so that the stated total can be checked"),
-        );
+    // plan's funds, nor what is left of them: said so, rather than compared.
+    if availability.partial() && availability.unreadable == 0 {
+        for (what, s) in [
+            ("total funds", &stated.funds),
+            ("unallocated funds", &stated.unallocated),
+        ] {
+            let Some(s) = s else { continue };
+            diags.push(
+                Diagnostic::new(
+                    Code::StatedTotalMismatch,
+                    s.span,
+                    format!(
+                        "the plan's {what} are stated, but only {} of its {} sources state an amount ({} between them)",
+                        availability.sources_stated,
+                        availability.sources,
+                        format_gbp(availability.stated)
+                    ),
+                )
+                .label("cannot be checked")
+                .help("give every source its `amount`, so that the stated total can be checked"),
+            );
+        }
     }
     // A computed total with a part that could not be read is unknown: the
     // error at that part says so, and nothing is compared with it.
