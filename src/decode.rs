@@ -124,8 +124,17 @@ pub const PLAN_FIELDS: &[&str] = &[
     "schools_to_join",
     "steering_group",
     "checks",
+    "inferred",
 ];
-pub const SOURCE_FIELDS: &[&str] = &["id", "name", "amount", "start", "restricted_to", "note"];
+pub const SOURCE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "amount",
+    "start",
+    "restricted_to",
+    "note",
+    "inferred",
+];
 pub const PARTNER_FIELDS: &[&str] = &["id", "name"];
 pub const SECTION_FIELDS: &[&str] = &[
     "id",
@@ -174,6 +183,7 @@ pub const ACTIVITY_FIELDS: &[&str] = &[
     "progress",
     "shared",
     "checks",
+    "inferred",
 ];
 pub const COST_FIELDS: &[&str] = &[
     "amount",
@@ -791,6 +801,7 @@ impl<'d> Decoder<'d> {
             schools_to_join: self.strings(&f, "schools_to_join"),
             steering_group: self.strings(&f, "steering_group"),
             checks,
+            inferred: self.inferred(&f),
             sources: Vec::new(),
             partners: Vec::new(),
             sections: Vec::new(),
@@ -867,6 +878,55 @@ impl<'d> Decoder<'d> {
         out
     }
 
+    /// `inferred: { field: how it was inferred }`: the fields of this item
+    /// that the transcriber inferred rather than read in the source plan.
+    fn inferred(&mut self, f: &Fields) -> Vec<Inferred> {
+        let Some(node) = f.get("inferred") else {
+            return Vec::new();
+        };
+        let Some(entries) = node.entries() else {
+            self.wrong_type(
+                node,
+                "inferred",
+                "a mapping of field names to how each was inferred",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            if entry.key == "inferred" || !f.known.contains(&entry.key.as_str()) {
+                let names: Vec<&str> = f
+                    .known
+                    .iter()
+                    .copied()
+                    .filter(|k| *k != "inferred")
+                    .collect();
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        entry.key_span,
+                        format!("`{}` is not a field of {}", entry.key, f.what),
+                    )
+                    .label("not a field here")
+                    .help(format!(
+                        "`inferred` names fields of {}: {}",
+                        f.what,
+                        names.join(", ")
+                    )),
+                );
+                continue;
+            }
+            let Some(note) = self.scalar(&entry.value, "inferred") else {
+                continue;
+            };
+            out.push(Inferred {
+                field: Located::new(entry.key.clone(), entry.key_span),
+                note: note.value,
+            });
+        }
+        out
+    }
+
     fn checks(&mut self, f: &Fields) -> Vec<(Id, Level)> {
         match f.get("checks") {
             Some(node) => self.checks_of(node),
@@ -934,6 +994,7 @@ impl<'d> Decoder<'d> {
             start: self.date(&f, "start"),
             restricted_to: self.ids(&f, "restricted_to"),
             note: self.text(&f, "note"),
+            inferred: self.inferred(&f),
             unreadable,
             id,
             name: name.value,
@@ -1156,6 +1217,7 @@ impl<'d> Decoder<'d> {
             progress,
             shared: self.string(&f, "shared"),
             checks: self.checks(&f),
+            inferred: self.inferred(&f),
             span: node.span,
             id: id?,
             title: title?.value,

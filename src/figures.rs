@@ -224,6 +224,15 @@ impl PlanFigures {
     }
 }
 
+/// How many values of a plan the transcriber inferred rather than read.
+pub fn inferred_count(plan: &Plan) -> usize {
+    plan.inferred.len()
+        + plan.sources.iter().map(|s| s.inferred.len()).sum::<usize>()
+        + resolve::activities(plan)
+            .map(|(_, _, a)| a.inferred.len())
+            .sum::<usize>()
+}
+
 /// The ECM outcome numbers an activity serves, from its judgement codes and
 /// its `serves` list.
 pub fn served_outcomes(activity: &crate::model::Activity, framework: &Framework) -> BTreeSet<u8> {

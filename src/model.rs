@@ -6,6 +6,14 @@ use crate::date::DateSpec;
 use crate::money::Money;
 use crate::source::{FileId, Span};
 
+/// A value the transcriber inferred rather than read in the source plan:
+/// which field, and how it was inferred.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inferred {
+    pub field: Located<String>,
+    pub note: String,
+}
+
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
@@ -192,6 +200,8 @@ pub struct Plan {
     pub schools_to_join: Vec<String>,
     pub steering_group: Vec<String>,
     pub checks: Vec<(Id, Level)>,
+    /// Header fields the transcriber inferred.
+    pub inferred: Vec<Inferred>,
     pub sources: Vec<Source>,
     pub partners: Vec<Partner>,
     pub sections: Vec<Section>,
@@ -219,6 +229,7 @@ pub struct Source {
     /// An amount was written but could not be read: what the source holds
     /// is unknown.
     pub unreadable: bool,
+    pub inferred: Vec<Inferred>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -350,6 +361,8 @@ pub struct Activity {
     /// Check levels for this activity's diagnostics alone: one justified
     /// exception does not switch a check off for the whole plan.
     pub checks: Vec<(Id, Level)>,
+    /// Fields the transcriber inferred rather than read in the source plan.
+    pub inferred: Vec<Inferred>,
     pub span: Span,
 }
 

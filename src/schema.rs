@@ -51,6 +51,9 @@ pub struct PlanFile {
 struct Header {
     /// The plan's id.
     id: String,
+    /// Fields the transcriber inferred rather than read in the source
+    /// plan, each with how it was inferred: `{ title: "..." }`.
+    inferred: Option<BTreeMap<String, String>>,
     /// The cluster's or county's name.
     name: String,
     /// `cluster` (default) or `county`.
@@ -168,6 +171,9 @@ struct Approval {
 struct Source {
     /// Id, referred to by costs.
     id: String,
+    /// Fields the transcriber inferred rather than read in the source
+    /// plan, each with how it was inferred: `{ title: "..." }`.
+    inferred: Option<BTreeMap<String, String>>,
     /// Name.
     name: String,
     /// Money available.
@@ -341,6 +347,9 @@ struct Activity {
     actions: Option<Vec<Action>>,
     /// Progress updates.
     progress: Option<Vec<Progress>>,
+    /// Fields the transcriber inferred rather than read in the source
+    /// plan, each with how it was inferred: `{ title: "..." }`.
+    inferred: Option<BTreeMap<String, String>>,
     /// Check levels for this activity's diagnostics alone.
     checks: Option<BTreeMap<String, Level>>,
     /// Id of an item several plans carry (a countywide project), declared

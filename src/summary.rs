@@ -81,6 +81,12 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
     let plan = &compiled.plan;
     let figures = &compiled.figures;
     let mut out = format!("{} ({})\n", visible(&plan.name), visible(&plan.id.value));
+    let inferred = crate::figures::inferred_count(plan);
+    if inferred > 0 {
+        out.push_str(&format!(
+            "Values inferred by the transcriber, not read in the source plan: {inferred}\n"
+        ));
+    }
     if plan.kind == PlanKind::County {
         out.push_str("County plan: its figures are county budgets, not a cluster's allocation.\n");
     }
@@ -420,6 +426,7 @@ pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
                 "unmapped": sum_json(&f.unmapped),
                 "unmapped_countywide": sum_json(&f.unmapped_countywide),
                 "mapped_activities": f.mapped,
+                "inferred_values": crate::figures::inferred_count(&c.plan),
                 "unallocated": plain(f.unallocated),
                 "unreadable": f.activities.iter().filter(|a| a.unreadable).count()
                     + c.plan.lost.len()

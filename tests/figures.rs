@@ -1558,3 +1558,68 @@ fn a_plan_that_maps_no_outcomes_says_so() {
         "{index}"
     );
 }
+
+#[test]
+fn values_the_transcriber_inferred_are_marked_in_every_output() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let output = planc_in(
+        root(),
+        &[
+            "build",
+            "plans",
+            "--out",
+            out.to_str().unwrap(),
+            "--revision",
+            "test",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let html = fs::read_to_string(out.join("druids-heath.html")).unwrap();
+    assert!(
+        html.contains("Inferred by the transcriber</span> id: The seed"),
+        "no mark on 2.2"
+    );
+    assert!(
+        html.contains("4 values inferred by the transcriber"),
+        "no count"
+    );
+    let md = fs::read_to_string(out.join("druids-heath.md")).unwrap();
+    assert!(
+        md.contains(
+            "- Inferred by the transcriber: title (The seed's text conversion lost the title"
+        ),
+        "{md}"
+    );
+    let csv = fs::read_to_string(out.join("activities.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("druids-heath,") && l.ends_with(",id; title")),
+        "{csv}"
+    );
+    let json = summary_json(root(), &["plans"]);
+    let counts: Vec<u64> = json["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["inferred_values"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [1, 4, 2, 1]);
+    // Only fields of the item can be marked.
+    let (output, _) = plan_json(
+        &SMALL.replace(
+            "cost: 1000 }",
+            "cost: 1000, inferred: { colour: guessed } }",
+        ),
+        None,
+    );
+    assert!(
+        output
+            .stderr
+            .contains("`colour` is not a field of an activity"),
+        "{}",
+        output.stderr
+    );
+}

@@ -80,6 +80,11 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
                                 .join(", ")
                         }),
                         a.shared.clone().unwrap_or_default(),
+                        a.inferred
+                            .iter()
+                            .map(|i| i.field.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; "),
                     ]);
                 }
             }
@@ -104,6 +109,7 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
             "end",
             "status",
             "shared",
+            "inferred",
         ],
         rows,
     )

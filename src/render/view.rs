@@ -165,6 +165,23 @@ fn opt_plain(value: Option<Money>) -> String {
     value.map_or_else(String::new, format_plain)
 }
 
+/// A value the transcriber inferred: which field, and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct InferredView {
+    pub field: String,
+    pub note: String,
+}
+
+fn inferred_views(inferred: &[Inferred]) -> Vec<InferredView> {
+    inferred
+        .iter()
+        .map(|i| InferredView {
+            field: i.field.value.clone(),
+            note: i.note.clone(),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
     pub id: String,
@@ -172,6 +189,7 @@ pub struct SourceView {
     pub note: Option<String>,
     pub restricted_to: Vec<String>,
     pub amounts: Amounts,
+    pub inferred: Vec<InferredView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,6 +265,8 @@ pub struct ActivityView {
     pub ecm_outcomes: Vec<String>,
     /// The id of the item several plans share, if any.
     pub shared: Option<String>,
+    /// Fields the transcriber inferred, each with how.
+    pub inferred: Vec<InferredView>,
 }
 
 impl ActivityView {
@@ -358,6 +378,10 @@ pub struct PlanView {
     pub steering_group: Vec<String>,
     pub approval: Option<ApprovalView>,
     pub draft: Option<Draft>,
+    /// Header fields the transcriber inferred, and how many values of the
+    /// whole plan are inferred.
+    pub inferred: Vec<InferredView>,
+    pub inferred_count: usize,
     pub sources: Vec<SourceView>,
     /// The plan's own money that names no source; empty when none.
     pub unsourced: String,
@@ -616,6 +640,7 @@ fn activity_view(
             .collect(),
         status: latest.map(status_view),
         shared: activity.shared.as_ref().map(|s| s.value.clone()),
+        inferred: inferred_views(&activity.inferred),
         ecm_outcomes: served
             .iter()
             .filter_map(|n| framework.outcome_by_number(*n))
@@ -784,6 +809,8 @@ pub fn plan_view(
             note: a.note.clone(),
         }),
         draft,
+        inferred: inferred_views(&plan.inferred),
+        inferred_count: crate::figures::inferred_count(plan),
         sources: figures
             .sources
             .iter()
@@ -793,6 +820,7 @@ pub fn plan_view(
                 name: f.name.clone(),
                 note: s.note.clone(),
                 restricted_to: s.restricted_to.iter().map(|r| r.value.clone()).collect(),
+                inferred: inferred_views(&s.inferred),
                 amounts: Amounts {
                     available: if f.unreadable {
                         unknown_text(1)
