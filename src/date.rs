@@ -119,12 +119,21 @@ fn year_number(text: &str) -> Option<i16> {
     }
 }
 
-fn season_month(word: &str) -> Option<(i8, &'static str)> {
+/// A month a season may mean, and why.
+type Reading = (i8, &'static str);
+
+/// The month a season most likely means in a school plan, why, and the
+/// other reading where there is one (the summer term, or the holiday).
+fn season_month(word: &str) -> Option<(i8, &'static str, Option<Reading>)> {
     match word.to_lowercase().as_str() {
-        "autumn" | "fall" => Some((9, "the autumn term starts in September")),
-        "spring" => Some((1, "the spring term starts in January")),
-        "summer" => Some((4, "the summer term starts in April")),
-        "winter" => Some((12, "winter starts in December")),
+        "autumn" | "fall" => Some((9, "the autumn term starts in September", None)),
+        "spring" => Some((1, "the spring term starts in January", None)),
+        "summer" => Some((
+            4,
+            "the summer term starts in April",
+            Some((7, "the summer holiday starts in July")),
+        )),
+        "winter" => Some((12, "winter starts in December", None)),
         _ => None,
     }
 }
@@ -176,11 +185,14 @@ pub fn parse(text: &str) -> Result<DateSpec, DateError> {
         {
             return Ok(spec);
         }
-        if let Some((month, why)) = season_month(word) {
+        if let Some((month, why, other)) = season_month(word) {
+            let or = other.map_or_else(String::new, |(month, why)| {
+                format!(", or `{year}-{month:02}` if it means the holiday ({why})")
+            });
             return Err(fail(
                 format!("`{t}` is a season, not a date"),
                 Some(format!(
-                    "write a month, e.g. `{year}-{month:02}` ({why}), and keep `{t}` in the timescale's `text`"
+                    "write a month, e.g. `{year}-{month:02}` ({why}){or}, and keep `{t}` in the timescale's `text`"
                 )),
             ));
         }

@@ -183,6 +183,7 @@ fn activity_facts(plan: &Plan) -> BTreeMap<String, (String, String, String, Stri
             Some(CostKind::Amount(m)) => format_gbp(m.value),
             Some(CostKind::Tbc) => "TBC".into(),
             Some(CostKind::NotApplicable) => "N/A".into(),
+            Some(CostKind::NotStated(words)) => format!("no cost stated: {words}"),
             Some(CostKind::See(id)) => format!("see {}", id.value),
             Some(CostKind::Met { by, .. }) => format!("met by {by}"),
             Some(CostKind::Unreadable) => "cannot be read".into(),

@@ -131,6 +131,8 @@ pub enum PartnerRole {
     Lead,
     Existing,
     ToApproach,
+    /// A plain list of partners: the plan states no role.
+    Unstated,
 }
 
 /// How a cost is met when it is not an amount.
@@ -381,6 +383,9 @@ pub enum CostKind {
     /// An amount was written but could not be read: the totals it belongs
     /// to are unknown until it is fixed.
     Unreadable,
+    /// The plan states no cost ("resources may be allocated locally"),
+    /// with its words: no amount, and none expected.
+    NotStated(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

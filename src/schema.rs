@@ -483,6 +483,9 @@ struct CostDetails {
     tbc: Option<serde_json::Value>,
     /// Not applicable.
     not_applicable: Option<bool>,
+    /// No cost stated: `true`, or the plan's words (`may be allocated
+    /// locally`).
+    not_stated: Option<serde_json::Value>,
     /// Costed under another activity.
     see: Option<String>,
     /// Met elsewhere, e.g. `NRF funding`.

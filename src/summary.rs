@@ -158,7 +158,7 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
                     Scope::Local => "local".into(),
                     Scope::Countywide => "countywide".into(),
                 },
-                total_text(&s.total),
+                crate::render::view::total_or_tbc(&s.total, s.tbc),
                 s.tbc.to_string(),
             ]
         })

@@ -1446,3 +1446,82 @@ sections:
         output.stderr
     );
 }
+
+#[test]
+fn forms_a_fresh_transcription_needs() {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(
+        temp.path().join("plan.yaml"),
+        "plan: { id: p, name: P, period: { start: 2008-04-01, end: 2009-03-31 } }
+partners: [{ id: schools, name: Schools }]
+sections:
+  - id: main
+    title: Main
+    priorities:
+      - id: p
+        title: P
+        activities:
+          - { id: a, title: A, cost: { not_stated: Resources may be allocated locally }, partners: [schools] }
+          - { id: b, title: B, cost: { note: Met from school budgets } }
+          - { id: c, title: C, cost: tbc, outcomes: [\"2.5\"], timescale: { start: Summer 2008 } }
+",
+    )
+    .unwrap();
+    // JSON keeps each help text on one line.
+    let output = planc_in(
+        temp.path(),
+        &[
+            "validate",
+            "plan.yaml",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    let json = &output.stdout;
+    // A season names both readings; E002 lists the outcome's codes.
+    assert!(
+        json.contains(
+            "`2008-04` (the summer term starts in April), or `2008-07` if it means the holiday"
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains("the codes of outcome 2 are 2.1, 2.2, 2.3, 2.4"),
+        "{json}"
+    );
+    assert!(!json.contains("says nothing about its amount"), "{json}");
+    let out = temp.path().join("out");
+    planc_in(
+        temp.path(),
+        &[
+            "build",
+            "plan.yaml",
+            "--draft",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    let md = read(&out.join("p.md"));
+    assert!(
+        md.contains("- Cost: no cost stated: Resources may be allocated locally"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Cost: no cost stated: Met from school budgets"),
+        "{md}"
+    );
+    // A plain partner list gets no role the plan never states.
+    assert!(
+        md.contains("- Partners: Schools") && !md.contains("Existing partners"),
+        "{md}"
+    );
+    // A total wholly to be confirmed reads TBC.
+    assert!(
+        md.contains("Total: **TBC**.") && md.contains("- Total: TBC\n"),
+        "{md}"
+    );
+}

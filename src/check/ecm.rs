@@ -92,9 +92,24 @@ fn judgements(cx: &Context, diags: &mut Diagnostics) {
                     code.span,
                     format!("`{}` is not an outcome code of the framework", code.value),
                 );
+                // The codes of the outcome the code's first digit names.
+                let outcome = code.value.split('.').next().unwrap_or("");
+                let siblings: Vec<&str> = codes
+                    .iter()
+                    .copied()
+                    .filter(|c| c.split('.').next() == Some(outcome))
+                    .collect();
+                let listed = if siblings.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; the codes of outcome {outcome} are {}",
+                        siblings.join(", ")
+                    )
+                };
                 d = match near {
                     Some(near) => d.label(format!("did you mean `{near}`?")).help(format!(
-                        "`{near}` is \"{}\"; or add the code to the repository's framework file",
+                        "`{near}` is \"{}\"{listed}; or add the code to the repository's framework file",
                         cx.framework.judgement(near).unwrap_or_default()
                     )),
                     None => d.label("unknown code").help(

@@ -84,14 +84,25 @@ impl Decoder<'_> {
         let breakdown_incomplete = lines_incomplete || phasing.len() < written("phasing");
         // Without every share, what each source pays is unknown.
         let split_unknown = shares.len() < written("sources");
-        let forms: Vec<&str> = ["amount", "tbc", "not_applicable", "see", "met_by"]
-            .into_iter()
-            .filter(|k| f.get(k).is_some())
-            .collect();
+        let forms: Vec<&str> = [
+            "amount",
+            "tbc",
+            "not_applicable",
+            "not_stated",
+            "see",
+            "met_by",
+        ]
+        .into_iter()
+        .filter(|k| f.get(k).is_some())
+        .collect();
         let kind = match forms.as_slice() {
             ["amount"] => CostKind::Amount(self.money_field(&f, "amount")?),
             ["tbc"] => CostKind::Tbc,
             ["not_applicable"] => CostKind::NotApplicable,
+            ["not_stated"] => CostKind::NotStated(match f.get("not_stated").map(|n| &n.value) {
+                Some(Value::Bool(_)) => String::new(),
+                _ => self.text(&f, "not_stated").unwrap_or_default(),
+            }),
             ["see"] => CostKind::See(self.string(&f, "see")?),
             [_] => {
                 let how = self
@@ -116,11 +127,15 @@ impl Decoder<'_> {
                 let span = f.get("lines").map_or(node.span, |n| n.span);
                 CostKind::Amount(Located::new(total, span))
             }
+            // A note alone is the plan's words for a cost it does not state.
+            [] if f.get("note").is_some() && lines.is_empty() && shares.is_empty() => {
+                CostKind::NotStated(self.text(&f, "note").unwrap_or_default())
+            }
             [] => {
                 self.error(
                     Diagnostic::new(Code::MissingField, node.span, "a cost says nothing about its amount")
-                        .label("no `amount`, `tbc`, `see` or `met_by`")
-                        .help("add `amount: 1020`, or `tbc: true`, `see: \"2.1\"` or `met_by: NRF funding`"),
+                        .label("no `amount`, `tbc`, `not_applicable`, `not_stated`, `see` or `met_by`")
+                        .help("add `amount: 1020`, or `tbc: true`, `not_applicable: true`, `not_stated: may be allocated locally`, `see: \"2.1\"` or `met_by: NRF funding`"),
                 );
                 return None;
             }

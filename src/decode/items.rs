@@ -474,7 +474,7 @@ impl Decoder<'_> {
                     value: Value::Seq(_),
                     ..
                 },
-            ) => self.partner_refs(node, "partners", PartnerRole::Existing),
+            ) => self.partner_refs(node, "partners", PartnerRole::Unstated),
             Some(node) => match self.fields(
                 node,
                 "an activity's partners",

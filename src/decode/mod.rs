@@ -201,6 +201,7 @@ pub const COST_FIELDS: &[&str] = &[
     "amount",
     "tbc",
     "not_applicable",
+    "not_stated",
     "see",
     "met_by",
     "how",

@@ -306,7 +306,10 @@ fn activity_figures(
                 };
             }
             CostKind::Tbc => figures.tbc = true,
-            CostKind::NotApplicable | CostKind::See(_) | CostKind::Met { .. } => {}
+            CostKind::NotApplicable
+            | CostKind::NotStated(_)
+            | CostKind::See(_)
+            | CostKind::Met { .. } => {}
         }
     }
     let served = served_outcomes(activity, framework);

@@ -108,6 +108,16 @@ impl Tracer<'_> {
     }
 }
 
+/// A total of costs that are all to be confirmed reads `TBC`, as plans
+/// write it, not `£0`.
+pub fn total_or_tbc(sum: &Sum, tbc: usize) -> String {
+    if sum.parts.is_empty() && sum.lost == 0 && tbc > 0 {
+        "TBC".into()
+    } else {
+        total_text(sum)
+    }
+}
+
 /// A total as a person reads it: `£1,020`, or why it is unknown.
 pub fn total_text(sum: &Sum) -> String {
     match sum.value() {
@@ -255,6 +265,8 @@ pub struct ActivityView {
     pub cost: CostView,
     pub partners_lead: Vec<String>,
     pub partners_existing: Vec<String>,
+    /// Partners of a plain list: no role is stated, none is shown.
+    pub partners: Vec<String>,
     pub partners_to_approach: Vec<String>,
     pub lead: Option<String>,
     pub start: String,
@@ -279,6 +291,7 @@ impl ActivityView {
         self.partners_lead
             .iter()
             .chain(&self.partners_existing)
+            .chain(&self.partners)
             .chain(&self.partners_to_approach)
             .map(String::as_str)
             .collect()
@@ -500,6 +513,14 @@ fn cost_view(plan: &Plan, section: &Section, priority: &Priority, cost: Option<&
         ),
         CostKind::Tbc => ("tbc", "TBC".to_string(), String::new()),
         CostKind::NotApplicable => ("not-applicable", "N/A".to_string(), String::new()),
+        CostKind::NotStated(words) if words.is_empty() => {
+            ("not-stated", "no cost stated".to_string(), String::new())
+        }
+        CostKind::NotStated(words) => (
+            "not-stated",
+            format!("no cost stated: {words}"),
+            String::new(),
+        ),
         CostKind::See(id) => ("see", format!("see {}", id.value), String::new()),
         CostKind::Unreadable => ("unreadable", "cannot be read".to_string(), String::new()),
         CostKind::Met { by, how } => (
@@ -621,6 +642,7 @@ fn activity_view(
         cost: cost_view(plan, section, priority, activity.cost.as_ref()),
         partners_lead: partner_names(PartnerRole::Lead),
         partners_existing: partner_names(PartnerRole::Existing),
+        partners: partner_names(PartnerRole::Unstated),
         partners_to_approach: partner_names(PartnerRole::ToApproach),
         lead: activity.lead.clone(),
         start: start.map_or_else(String::new, |d| d.value.display()),
@@ -680,7 +702,7 @@ pub fn plan_view(
                     .outcome
                     .and_then(|n| framework.outcome_by_number(n))
                     .map(|o| o.title.clone()),
-                total: total_text(&pf.total),
+                total: total_or_tbc(&pf.total, pf.tbc),
                 total_trace: tracer.lines(&pf.total),
                 tbc: pf.tbc,
                 aims: priority
@@ -745,7 +767,7 @@ pub fn plan_view(
             id: section.id.value.clone(),
             title: section.title.clone(),
             countywide: section.scope == Scope::Countywide,
-            total: total_text(&section_figures.total),
+            total: total_or_tbc(&section_figures.total, section_figures.tbc),
             total_trace: tracer.lines(&section_figures.total),
             tbc: section_figures.tbc,
             description: section.description.clone(),
