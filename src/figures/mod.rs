@@ -188,12 +188,10 @@ pub struct PlanFigures {
     /// Countywide figures, kept out of `allocated`.
     pub countywide: Sum,
     pub availability: Availability,
-    /// The plan's unallocated money: the sources' unallocated amounts
-    /// added up, when every source states its amount.
+    /// The plan's unallocated money: what its sources hold less what it
+    /// spends (negative when it spends more), when every figure of it is
+    /// known.
     pub unallocated: Option<Money>,
-    /// The unallocated amounts of the sources that state one, added up;
-    /// `None` if one of them is unknown.
-    pub unallocated_stated: Option<Money>,
     pub sections: Vec<SectionFigures>,
     pub outcomes: Vec<OutcomeFigures>,
     /// Money of activities linked to no ECM outcome (no outcome on their
@@ -488,12 +486,6 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
         sources: sources.len() + plan.lost_sources.len(),
         unreadable: sources.iter().filter(|s| s.unreadable).count() + plan.lost_sources.len(),
     };
-    let stated: Vec<&SourceFigures> = sources.iter().filter(|s| s.available.is_some()).collect();
-    let unallocated_stated = if stated.is_empty() {
-        None
-    } else {
-        stated.iter().map(|s| s.unallocated).sum::<Option<Money>>()
-    };
     PlanFigures {
         // What the plan has less what it spends, costs that name no source
         // included: over-committed money shows as a negative amount, never
@@ -503,7 +495,6 @@ pub fn compute(plan: &Plan, index: &Index, framework: &Framework) -> PlanFigures
             .filter(|_| availability.unreadable == 0 && unattributed.parts.is_empty())
             .zip(allocated.value())
             .map(|(available, spent)| available - spent),
-        unallocated_stated,
         availability,
         allocated,
         countywide,
