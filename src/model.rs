@@ -336,6 +336,8 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
     pub text: String,
+    /// Success criteria of this step alone.
+    pub success_measures: Vec<String>,
     pub progress: Vec<Progress>,
 }
 
@@ -392,6 +394,8 @@ pub enum CostKind {
 pub struct CostLine {
     pub item: String,
     pub amount: Located<Money>,
+    /// Success criteria of what this line pays for.
+    pub success_measures: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

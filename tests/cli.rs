@@ -1261,7 +1261,11 @@ fn every_plan_file_matches_the_exported_schema_and_a_typo_does_not() {
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut checked = 0;
-    let mut pending = vec![root.join("plans"), root.join("examples")];
+    let mut pending = vec![
+        root.join("plans"),
+        root.join("examples"),
+        root.join("tests/every-field/plan.yaml"),
+    ];
     while let Some(path) = pending.pop() {
         if path.ends_with("broken") {
             continue;
@@ -1523,5 +1527,47 @@ sections:
     assert!(
         md.contains("Total: **TBC**.") && md.contains("- Total: TBC\n"),
         "{md}"
+    );
+}
+
+#[test]
+fn a_plan_holding_every_field_validates_and_shows_criteria_per_line_and_action() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/every-field");
+    let output = planc_in(&dir, &["validate", "--as-of", AS_OF]);
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("0 errors, 0 warnings, 1 note"),
+        "{}",
+        output.stderr
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let built = planc_in(
+        &dir,
+        &["build", "--out", out.to_str().unwrap(), "--as-of", AS_OF],
+    );
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let md = read(&out.join("every-field.md"));
+    assert!(
+        md.contains("  - Cook: £1,000\n    - Measured by: Cook hired\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("  - Hire a cook\n    - Measured by: Cook in post\n"),
+        "{md}"
+    );
+    let html = scraper::Html::parse_document(&read(&out.join("every-field.html")));
+    let cells = select(&html, "td");
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("Cook: £1,000Measured by Cook hired")),
+        "{cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("Hire a cookMeasured by Cook in post")),
+        "{cells:?}"
     );
 }

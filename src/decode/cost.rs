@@ -17,7 +17,7 @@ impl Decoder<'_> {
             };
         }
         let before = self.money_errors;
-        let f = self.fields(node, "a cost", COST_FIELDS)?;
+        let f = self.fields(node, &shapes::COST)?;
         let unknown_money = self.money_errors > before;
         // How many lines, shares or years were written, to tell whether
         // every one of them could be read.
@@ -27,7 +27,7 @@ impl Decoder<'_> {
             _ => 0,
         };
         let lines = self.list(&f, "lines", |d, n| {
-            let l = d.fields(n, "a cost line", &["item", "amount"])?;
+            let l = d.fields(n, &shapes::COST_LINE)?;
             let item = d.req_string(&l, "item", "External training");
             let amount = match l.get("amount") {
                 Some(a) => d.money(a, "amount"),
@@ -37,12 +37,13 @@ impl Decoder<'_> {
                 }
             };
             Some(CostLine {
+                success_measures: d.strings(&l, "success_measures"),
                 item: item?.value,
                 amount: amount?,
             })
         });
         let shares = self.list(&f, "sources", |d, n| {
-            let s = d.fields(n, "a source's share", &["source", "amount"])?;
+            let s = d.fields(n, &shapes::SHARE)?;
             let source = d.req_string(&s, "source", "action-plan");
             let amount = match s.get("amount") {
                 Some(a) => d.money(a, "amount"),

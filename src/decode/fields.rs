@@ -22,9 +22,9 @@ impl<'d> Decoder<'d> {
     pub(super) fn fields<'n>(
         &mut self,
         node: &'n Node,
-        what: &'static str,
-        known: &[&'static str],
+        shape: &'static Shape,
     ) -> Option<Fields<'n>> {
+        let (what, known) = (shape.what, shape.fields);
         let Some(entries) = node.entries() else {
             let mut d = Diagnostic::new(
                 Code::WrongType,
@@ -86,18 +86,14 @@ impl<'d> Decoder<'d> {
             };
             self.error(diagnostic);
         }
-        Some(Fields {
-            node,
-            what,
-            known: known.to_vec(),
-        })
+        Some(Fields { node, shape })
     }
 
     pub(super) fn missing(&mut self, fields: &Fields, key: &str, example: &str) {
         // A missing `title` was already reported as the typo `titel`.
         let typo = fields.node.entries().unwrap_or_default().iter().any(|e| {
-            !fields.known.contains(&e.key.as_str())
-                && suggest::nearest(&e.key, fields.known.iter().copied()) == Some(key)
+            !fields.shape.fields.contains(&e.key.as_str())
+                && suggest::nearest(&e.key, fields.shape.fields.iter().copied()) == Some(key)
         });
         if typo {
             return;
@@ -106,7 +102,7 @@ impl<'d> Decoder<'d> {
             Diagnostic::new(
                 Code::MissingField,
                 fields.node.span,
-                format!("{} has no `{key}`", fields.what),
+                format!("{} has no `{key}`", fields.shape.what),
             )
             .label(format!("`{key}` is required here"))
             .help(format!("add `{key}: {example}`")),
@@ -163,7 +159,7 @@ impl<'d> Decoder<'d> {
                     Diagnostic::new(
                         Code::MissingField,
                         node.span,
-                        format!("{} has an empty `id`", f.what),
+                        format!("{} has an empty `id`", f.shape.what),
                     )
                     .label("empty")
                     .help(format!("give it an id, e.g. `id: {example}`")),
@@ -216,7 +212,7 @@ impl<'d> Decoder<'d> {
                 self.wrong_type(node, key, "a list (lines starting with `- `)");
                 if matches!(key, "activities" | "priorities" | "sections") {
                     self.lose(node, mark);
-                } else if key == "sources" && f.what != "a cost" {
+                } else if key == "sources" && f.shape.what != "a cost" {
                     self.lost_sources.push(node.span);
                     self.diags.lock_since(mark);
                 }
@@ -475,9 +471,10 @@ impl<'d> Decoder<'d> {
         };
         let mut out = Vec::new();
         for entry in entries {
-            if entry.key == "inferred" || !f.known.contains(&entry.key.as_str()) {
+            if entry.key == "inferred" || !f.shape.fields.contains(&entry.key.as_str()) {
                 let names: Vec<&str> = f
-                    .known
+                    .shape
+                    .fields
                     .iter()
                     .copied()
                     .filter(|k| *k != "inferred")
@@ -486,12 +483,12 @@ impl<'d> Decoder<'d> {
                     Diagnostic::new(
                         Code::InvalidValue,
                         entry.key_span,
-                        format!("`{}` is not a field of {}", entry.key, f.what),
+                        format!("`{}` is not a field of {}", entry.key, f.shape.what),
                     )
                     .label("not a field here")
                     .help(format!(
                         "`inferred` names fields of {}: {}",
-                        f.what,
+                        f.shape.what,
                         names.join(", ")
                     )),
                 );

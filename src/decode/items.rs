@@ -7,23 +7,11 @@ use super::*;
 impl Decoder<'_> {
     /// `planc.toml`.
     pub fn config(&mut self, root: &Node, config: &mut Config) {
-        let Some(f) = self.fields(
-            root,
-            "planc.toml",
-            &[
-                "plans",
-                "framework",
-                "framework_mode",
-                "currency",
-                "max_file_bytes",
-                "checks",
-                "shared",
-            ],
-        ) else {
+        let Some(f) = self.fields(root, &shapes::CONFIG) else {
             return;
         };
         config.shared = self.list(&f, "shared", |d, n| {
-            let item = d.fields(n, "a shared item", &["id", "title", "amount", "note"])?;
+            let item = d.fields(n, &shapes::SHARED_ITEM)?;
             let id = d.req_string(&item, "id", "community-cohesion");
             let title = d.req_string(&item, "title", "Community cohesion strategy");
             Some(SharedItem {
@@ -102,7 +90,7 @@ impl Decoder<'_> {
         if root.value == Value::Null {
             return fragment;
         }
-        let Some(f) = self.fields(root, "a plan file", FILE_FIELDS) else {
+        let Some(f) = self.fields(root, &shapes::FILE) else {
             return fragment;
         };
         if let Some(header) = f.get("plan") {
@@ -126,7 +114,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn plan(&mut self, node: &Node, file: FileId) -> Option<Plan> {
-        let f = self.fields(node, "the plan header", PLAN_FIELDS)?;
+        let f = self.fields(node, &shapes::HEADER)?;
         let id = self.req_string(&f, "id", "druids-heath");
         let name = self.req_string(&f, "name", "The Real Link – Druids Heath");
         // Which roll-up the plan's money goes to: a typo is never quieted.
@@ -172,11 +160,7 @@ impl Decoder<'_> {
             )
             .map(|s| s.value);
         let stated = match f.get("stated") {
-            Some(node) => match self.fields(
-                node,
-                "the stated totals",
-                &["funds", "allocated", "unallocated", "countywide"],
-            ) {
+            Some(node) => match self.fields(node, &shapes::STATED) {
                 Some(s) => StatedTotals {
                     funds: self.stated(&s, "funds"),
                     allocated: self.stated(&s, "allocated"),
@@ -189,7 +173,7 @@ impl Decoder<'_> {
         };
         let approval = f
             .get("approval")
-            .and_then(|node| self.fields(node, "the approval", &["body", "date", "note"]))
+            .and_then(|node| self.fields(node, &shapes::APPROVAL))
             .and_then(|a| {
                 let body = self.req_string(&a, "body", "Steering group")?;
                 Some(Approval {
@@ -233,7 +217,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn period(&mut self, node: &Node) -> Option<Period> {
-        let f = self.fields(node, "the plan period", &["start", "end"])?;
+        let f = self.fields(node, &shapes::PERIOD)?;
         let start = self.date(&f, "start");
         let end = self.date(&f, "end");
         if f.get("start").is_none() {
@@ -270,7 +254,7 @@ impl Decoder<'_> {
     pub(super) fn source(&mut self, node: &Node) -> Option<Source> {
         let before = self.money_errors;
         let mark = self.diags.len();
-        let Some(f) = self.fields(node, "a funding source", SOURCE_FIELDS) else {
+        let Some(f) = self.fields(node, &shapes::SOURCE) else {
             self.lost_sources.push(node.span);
             self.diags.lock_since(mark);
             return None;
@@ -300,7 +284,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn partner(&mut self, node: &Node) -> Option<Partner> {
-        let f = self.fields(node, "a partner", PARTNER_FIELDS)?;
+        let f = self.fields(node, &shapes::PARTNER)?;
         let id = self.req_string(&f, "id", "police");
         let name = self.req_string(&f, "name", "West Midlands Police");
         Some(Partner {
@@ -319,7 +303,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn section_fields(&mut self, node: &Node) -> Option<Section> {
-        let f = self.fields(node, "a section", SECTION_FIELDS)?;
+        let f = self.fields(node, &shapes::SECTION)?;
         let id = self.req_string(&f, "id", "action-plan");
         let title = self.req_string(&f, "title", "Action plan");
         // Whose money the section's figures are: a typo is never quieted.
@@ -355,7 +339,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn priority_fields(&mut self, node: &Node) -> Option<Priority> {
-        let f = self.fields(node, "a priority", PRIORITY_FIELDS)?;
+        let f = self.fields(node, &shapes::PRIORITY)?;
         let id = self.req_string(&f, "id", "safety");
         let title = self.req_string(&f, "title", "Safety");
         let core_offer = self
@@ -368,7 +352,7 @@ impl Decoder<'_> {
             })
             .collect();
         let needs = match f.get("needs") {
-            Some(node) => match self.fields(node, "needs", &["data", "consultation", "other"]) {
+            Some(node) => match self.fields(node, &shapes::NEEDS) {
                 Some(n) => Needs {
                     data: self.strings(&n, "data"),
                     consultation: self.strings(&n, "consultation"),
@@ -401,7 +385,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn cross_reference(&mut self, node: &Node) -> Option<CrossReference> {
-        let f = self.fields(node, "a cross-reference", &["activity", "outcome", "note"])?;
+        let f = self.fields(node, &shapes::CROSS_REFERENCE)?;
         let outcome = self.req_string(&f, "outcome", "be-healthy");
         Some(CrossReference {
             activity: self.string(&f, "activity"),
@@ -412,11 +396,7 @@ impl Decoder<'_> {
     }
 
     pub(super) fn further_action(&mut self, node: &Node) -> Option<FurtherAction> {
-        let f = self.fields(
-            node,
-            "a further action",
-            &["need", "outcomes", "plan", "partners"],
-        )?;
+        let f = self.fields(node, &shapes::FURTHER_ACTION)?;
         let plan = self.req_string(&f, "plan", "Drug awareness workshops");
         Some(FurtherAction {
             need: self.text(&f, "need"),
@@ -437,7 +417,7 @@ impl Decoder<'_> {
 
     pub(super) fn activity_fields(&mut self, node: &Node) -> Option<Activity> {
         let before = self.money_errors;
-        let f = self.fields(node, "an activity", ACTIVITY_FIELDS)?;
+        let f = self.fields(node, &shapes::ACTIVITY)?;
         // Money under a misspelt field of the activity: its cost is unknown.
         let unknown_money = self.money_errors > before;
         let id = self.req_string(&f, "id", "\"1.1\"");
@@ -475,11 +455,7 @@ impl Decoder<'_> {
                     ..
                 },
             ) => self.partner_refs(node, "partners", PartnerRole::Unstated),
-            Some(node) => match self.fields(
-                node,
-                "an activity's partners",
-                &["lead", "existing", "to_approach"],
-            ) {
+            Some(node) => match self.fields(node, &shapes::PARTNER_ROLES) {
                 Some(p) => {
                     let mut refs = Vec::new();
                     for (key, role) in [
@@ -546,7 +522,7 @@ impl Decoder<'_> {
                 title: None,
             });
         }
-        let f = self.fields(node, "an outcome code", &["code", "title"])?;
+        let f = self.fields(node, &shapes::OUTCOME_CODE)?;
         let code = self.req_string(&f, "code", "\"2.2\"");
         Some(OutcomeCode {
             title: self.string(&f, "title"),
@@ -563,7 +539,7 @@ impl Decoder<'_> {
                 span: node.span,
             });
         }
-        let f = self.fields(node, "a timescale", &["start", "end", "text"])?;
+        let f = self.fields(node, &shapes::TIMESCALE)?;
         Some(Timescale {
             start: self.date(&f, "start"),
             end: self.date(&f, "end"),
@@ -576,19 +552,21 @@ impl Decoder<'_> {
         if let Some(text) = node.scalar_text() {
             return Some(Action {
                 text: text.to_string(),
+                success_measures: Vec::new(),
                 progress: Vec::new(),
             });
         }
-        let f = self.fields(node, "an action", &["text", "progress"])?;
+        let f = self.fields(node, &shapes::ACTION)?;
         let text = self.req_string(&f, "text", "Set up a focus group");
         Some(Action {
+            success_measures: self.strings(&f, "success_measures"),
             progress: self.list(&f, "progress", Self::progress),
             text: text?.value,
         })
     }
 
     pub(super) fn progress(&mut self, node: &Node) -> Option<Progress> {
-        let f = self.fields(node, "a progress update", PROGRESS_FIELDS)?;
+        let f = self.fields(node, &shapes::PROGRESS)?;
         let date = match f.get("date") {
             Some(d) => self.date_node(d, "date"),
             None => {

@@ -11,6 +11,7 @@ mod assemble;
 mod cost;
 mod fields;
 mod items;
+pub mod shapes;
 
 pub use assemble::assemble;
 
@@ -23,6 +24,7 @@ use crate::model::*;
 use crate::money::{self, Money, MoneyError};
 use crate::source::{FileId, Span};
 use crate::suggest;
+use shapes::Shape;
 
 /// What one file contributes to a plan.
 #[derive(Debug, Default)]
@@ -104,115 +106,21 @@ fn may_be_money(key: &str, value: &Node, known: &[&str]) -> bool {
 /// A mapping whose keys have been checked against the known field names.
 struct Fields<'n> {
     node: &'n Node,
-    what: &'static str,
-    known: Vec<&'static str>,
+    shape: &'static Shape,
 }
 
 impl<'n> Fields<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
+        debug_assert!(
+            self.shape.fields.contains(&key),
+            "`{key}` is not declared in the shape of {}",
+            self.shape.what
+        );
+        #[cfg(test)]
+        shapes::record_asked(self.shape, key);
         self.node.get(key).filter(|n| n.value != Value::Null)
     }
 }
-
-pub const FILE_FIELDS: &[&str] = &["plan", "sources", "partners", "sections", "priorities"];
-pub const PLAN_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "authority",
-    "fund_holder",
-    "period",
-    "status",
-    "version",
-    "currency",
-    "review_interval",
-    "must_balance",
-    "default_source",
-    "stated",
-    "approval",
-    "summary",
-    "monitoring",
-    "schools",
-    "schools_to_join",
-    "steering_group",
-    "checks",
-    "inferred",
-];
-pub const SOURCE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "amount",
-    "start",
-    "restricted_to",
-    "note",
-    "inferred",
-];
-pub const PARTNER_FIELDS: &[&str] = &["id", "name"];
-pub const SECTION_FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "scope",
-    "outcome",
-    "source",
-    "stated_total",
-    "description",
-    "priorities",
-];
-pub const PRIORITY_FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "section",
-    "outcome",
-    "aims",
-    "cross_references",
-    "core_offer",
-    "needs",
-    "baseline",
-    "measures",
-    "rationale",
-    "national_indicators",
-    "source",
-    "stated_total",
-    "activities",
-    "further_actions",
-    "checks",
-];
-pub const ACTIVITY_FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "outcomes",
-    "serves",
-    "strand",
-    "success_measures",
-    "cost",
-    "partners",
-    "lead",
-    "timescale",
-    "sustainability",
-    "national_indicators",
-    "actions",
-    "progress",
-    "shared",
-    "checks",
-    "inferred",
-];
-pub const COST_FIELDS: &[&str] = &[
-    "amount",
-    "tbc",
-    "not_applicable",
-    "not_stated",
-    "see",
-    "met_by",
-    "how",
-    "source",
-    "sources",
-    "lines",
-    "phasing",
-    "approx",
-    "note",
-];
-pub const PROGRESS_FIELDS: &[&str] = &["date", "rag", "status", "text", "mitigation", "completed"];
 
 #[cfg(test)]
 mod tests {

@@ -217,6 +217,8 @@ pub struct LineView {
     pub item: String,
     pub amount: String,
     pub amount_plain: String,
+    /// Success criteria of this line (cost lines only).
+    pub success_measures: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -250,6 +252,7 @@ pub struct StatusView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionView {
     pub text: String,
+    pub success_measures: Vec<String>,
     pub progress: Vec<StatusView>,
 }
 
@@ -556,6 +559,7 @@ fn cost_view(plan: &Plan, section: &Section, priority: &Priority, cost: Option<&
         item,
         amount: format_gbp(amount),
         amount_plain: format_plain(amount),
+        success_measures: Vec::new(),
     };
     CostView {
         kind: kind.into(),
@@ -567,7 +571,10 @@ fn cost_view(plan: &Plan, section: &Section, priority: &Priority, cost: Option<&
         lines: cost
             .lines
             .iter()
-            .map(|l| line(l.item.clone(), l.amount.value))
+            .map(|l| LineView {
+                success_measures: l.success_measures.clone(),
+                ..line(l.item.clone(), l.amount.value)
+            })
             .collect(),
         phasing: cost
             .phasing
@@ -661,6 +668,7 @@ fn activity_view(
             .iter()
             .map(|a| ActionView {
                 text: a.text.clone(),
+                success_measures: a.success_measures.clone(),
                 progress: a.progress.iter().map(status_view).collect(),
             })
             .collect(),
