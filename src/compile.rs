@@ -14,6 +14,7 @@ use crate::decode::{self, Decoder};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figures::{self, PlanFigures};
 use crate::framework::Framework;
+use crate::help_syntax;
 use crate::load::guard::Guard;
 use crate::load::{self, FoundPlan, LoadError, PlanFiles};
 use crate::model::Plan;
@@ -158,6 +159,7 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
+    help_syntax::speak_the_files_syntax(&mut diags, &sources);
     Ok(Compilation {
         root: config.root.clone(),
         sources,
@@ -243,6 +245,7 @@ pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date)
             None => unreadable.push(path),
         }
     }
+    help_syntax::speak_the_files_syntax(&mut diags, &sources);
     Compilation {
         root: config.root.clone(),
         sources,

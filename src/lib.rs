@@ -18,6 +18,7 @@ pub mod figures;
 pub mod framework;
 pub mod fuzzing;
 pub mod git;
+pub mod help_syntax;
 pub mod init;
 pub mod load;
 pub mod model;

@@ -170,6 +170,10 @@ impl SourceMap {
         FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX))
     }
 
+    pub fn contains(&self, id: FileId) -> bool {
+        (id.0 as usize) < self.files.len()
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

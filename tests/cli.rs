@@ -1571,3 +1571,64 @@ fn a_plan_holding_every_field_validates_and_shows_criteria_per_line_and_action()
         "{cells:?}"
     );
 }
+
+#[test]
+fn help_texts_speak_the_syntax_of_the_file_they_are_about() {
+    let temp = tempfile::tempdir().unwrap();
+    let activities = "
+[[sections.priorities.activities]]
+id = \"a\"
+title = \"A\"
+cost = { phasing = { \"2008\" = \"7000 GBP\" } }
+
+[[sections.priorities.activities]]
+id = \"b\"
+title = \"B\"
+cost = { tbcc = true }
+";
+    fs::write(
+        temp.path().join("plan.toml"),
+        format!(
+            "[plan]\nid = \"p\"\nname = \"P\"\nperiod = {{ start = 2008-04-01, end = 2009-03-31 }}\n\
+             [[sections]]\nid = \"main\"\ntitle = \"Main\"\n[[sections.priorities]]\nid = \"p\"\ntitle = \"P\"\n{activities}"
+        ),
+    )
+    .unwrap();
+    // The same plan in YAML gets the same help in YAML.
+    fs::write(
+        temp.path().join("plan.yaml"),
+        "plan: { id: q, name: Q, period: { start: 2008-04-01, end: 2009-03-31 } }
+sections:
+  - id: main
+    title: Main
+    priorities:
+      - id: p
+        title: P
+        activities:
+          - { id: a, title: A, cost: { phasing: { \"2008\": 7000 GBP } } }
+",
+    )
+    .unwrap();
+    let toml = planc_in(temp.path(), &["validate", "plan.toml", "--as-of", AS_OF]);
+    // A phasing year's amount is written under its year, not `amount`.
+    assert!(
+        toml.stderr
+            .contains("help: write `2008 = 7000`; for an estimate add `approx = true`"),
+        "{}",
+        toml.stderr
+    );
+    assert!(
+        toml.stderr
+            .contains("`tbc = true`, `not_applicable = true`")
+            && toml.stderr.contains("`not_stated = \"may be"),
+        "{}",
+        toml.stderr
+    );
+    let yaml = planc_in(temp.path(), &["validate", "plan.yaml", "--as-of", AS_OF]);
+    assert!(
+        yaml.stderr
+            .contains("help: write `2008: 7000`; for an estimate add `approx: true`"),
+        "{}",
+        yaml.stderr
+    );
+}

@@ -68,7 +68,7 @@ impl Decoder<'_> {
                             value: Value::Str(e.key.clone()),
                         };
                         let year = self.date_node(&year_node, "phasing year");
-                        let amount = self.money(&e.value, "amount");
+                        let amount = self.money(&e.value, &e.key);
                         Some(Phase {
                             year: year?,
                             amount: amount?,
