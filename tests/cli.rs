@@ -1632,3 +1632,61 @@ sections:
         yaml.stderr
     );
 }
+
+#[test]
+fn a_stated_total_that_differs_points_at_the_costs_that_may_make_the_difference() {
+    let temp = tempfile::tempdir().unwrap();
+    let plan = |stated: &str, costs: &[u32]| {
+        let activities: String = costs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("          - {{ id: \"1.{i}\", title: T{i}, cost: {c} }}\n"))
+            .collect();
+        format!(
+            "plan: {{ id: p, name: P, period: {{ start: 2008-04-01, end: 2009-03-31 }} }}
+sections:
+  - id: main
+    title: Main
+    priorities:
+      - id: \"1\"
+        title: P
+        stated_total: {stated}
+        activities:
+{activities}"
+        )
+    };
+    let run = |text: String| {
+        fs::write(temp.path().join("plan.yaml"), text).unwrap();
+        planc_in(
+            temp.path(),
+            &[
+                "validate",
+                "plan.yaml",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ],
+        )
+        .stdout
+    };
+    // A slipped zero: 45,000 typed for 4,500.
+    let json = run(plan("6900", &[1200, 45000, 1200]));
+    assert!(
+        json.contains("1.1 is £45,000: with £4,500 the total would match"),
+        "{json}"
+    );
+    assert!(!json.contains("1.0 is"), "{json}");
+    // A cost counted that the stated total leaves out.
+    let json = run(plan("2400", &[1200, 1200, 700]));
+    assert!(
+        json.contains("1.2 (£700) is exactly the difference"),
+        "{json}"
+    );
+    // No cost stands out: every cost of a short list is shown.
+    let json = run(plan("5000", &[1200, 1300]));
+    assert!(
+        json.contains("1.0: £1,200") && json.contains("1.1: £1,300"),
+        "{json}"
+    );
+}

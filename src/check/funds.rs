@@ -4,9 +4,11 @@
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::figures::{ActivityFigures, Sum};
 use crate::model::{CostKind, Located, Stated};
 use crate::money::{Money, format_gbp};
 use crate::resolve;
+use crate::source::Span;
 
 pub fn check(cx: &Context, diags: &mut Diagnostics) {
     sources(cx, diags);
@@ -194,11 +196,14 @@ fn double_counts(cx: &Context, diags: &mut Diagnostics) {
     }
 }
 
-/// Compares a total typed into the plan with the computed one.
+/// Compares a total typed into the plan with the computed one; when they
+/// differ, points at the costs that may make the difference (`parts`:
+/// the activities the total adds up, when it adds up activities).
 fn compare(
     what: &str,
     stated: &Located<Stated>,
     computed: Money,
+    parts: Option<(&Sum, &[ActivityFigures])>,
     tbc_count: usize,
     diags: &mut Diagnostics,
 ) {
@@ -214,21 +219,137 @@ fn compare(
         )),
         _ => None,
     };
-    if let Some(message) = mismatch {
-        let difference = match &stated.value {
-            Stated::Amount(amount) => format!(
-                "stated {}, computed {} (a difference of {})",
-                format_gbp(*amount),
-                format_gbp(computed),
-                format_gbp((*amount - computed).abs())
-            ),
-            Stated::Tbc => format!("stated TBC, computed {}", format_gbp(computed)),
-        };
-        diags.push(
-            Diagnostic::new(Code::StatedTotalMismatch, stated.span, message)
-                .label(difference)
-                .help("correct the stated total, or the cost that makes the difference"),
-        );
+    let Some(message) = mismatch else { return };
+    let difference = match &stated.value {
+        Stated::Amount(amount) => format!(
+            "stated {}, computed {} (a difference of {})",
+            format_gbp(*amount),
+            format_gbp(computed),
+            format_gbp((*amount - computed).abs())
+        ),
+        Stated::Tbc => format!("stated TBC, computed {}", format_gbp(computed)),
+    };
+    let mut diagnostic = Diagnostic::new(Code::StatedTotalMismatch, stated.span, message)
+        .label(difference)
+        .help("correct the stated total, or the cost that makes the difference");
+    if let (Stated::Amount(amount), Some((sum, activities))) = (&stated.value, parts) {
+        let costs: Vec<(&ActivityFigures, Money, Span)> = sum
+            .parts
+            .iter()
+            .filter_map(|p| {
+                let a = &activities[p.activity];
+                Some((a, p.amount?, a.amount_span?))
+            })
+            .collect();
+        let (labels, help) = suspects(*amount, computed, &costs);
+        for (span, text) in labels {
+            diagnostic = diagnostic.with_secondary(span, text);
+        }
+        if let Some(help) = help {
+            diagnostic = diagnostic.help(help);
+        }
+    }
+    diags.push(diagnostic);
+}
+
+/// Most costs a label each, or the few that may make the difference.
+const MAX_LABELLED_COSTS: usize = 8;
+
+/// The costs that may explain a stated total's difference: one that is the
+/// difference itself (counted when it should not be), one whose digits are
+/// one slip from the amount that would balance (`45000` for `4500`), or,
+/// failing those, every cost that makes the total when there are few.
+fn suspects(
+    stated: Money,
+    computed: Money,
+    costs: &[(&ActivityFigures, Money, Span)],
+) -> (Vec<(Span, String)>, Option<String>) {
+    let excess = computed - stated;
+    let mut labels = Vec::new();
+    for (activity, amount, span) in costs {
+        let balancing = *amount - excess;
+        if *amount == excess.abs() && excess > Money::ZERO {
+            labels.push((
+                *span,
+                format!(
+                    "{} ({}) is exactly the difference: is it counted here by mistake?",
+                    activity.id,
+                    format_gbp(*amount)
+                ),
+            ));
+        } else if balancing > Money::ZERO && one_slip_apart(*amount, balancing) {
+            labels.push((
+                *span,
+                format!(
+                    "{} is {}: with {} the total would match",
+                    activity.id,
+                    format_gbp(*amount),
+                    format_gbp(balancing)
+                ),
+            ));
+        }
+    }
+    if !labels.is_empty() {
+        let help = "check the marked cost against the source plan; correct it, or the stated total";
+        return (labels, Some(help.into()));
+    }
+    if costs.len() <= MAX_LABELLED_COSTS {
+        let labels = costs
+            .iter()
+            .map(|(activity, amount, span)| {
+                (*span, format!("{}: {}", activity.id, format_gbp(*amount)))
+            })
+            .collect();
+        return (labels, None);
+    }
+    (
+        Vec::new(),
+        Some(format!(
+            "correct the stated total, or the cost that makes the difference: `planc summary` \
+             and the HTML's unfolding totals list the {} costs it adds up",
+            costs.len()
+        )),
+    )
+}
+
+/// Whether two amounts' digits are one typing slip apart: one digit
+/// changed, added or dropped, or two neighbours swapped.
+fn one_slip_apart(a: Money, b: Money) -> bool {
+    let digits = |m: Money| -> Vec<char> {
+        crate::money::format_plain(m)
+            .trim_end_matches(".00")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    };
+    let (a, b) = (digits(a), digits(b));
+    if a == b {
+        return false;
+    }
+    match a.len().abs_diff(b.len()) {
+        0 => {
+            let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match differ.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let (long, short) = if a.len() > b.len() {
+                (&a, &b)
+            } else {
+                (&b, &a)
+            };
+            (0..long.len()).any(|skip| {
+                long.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .map(|(_, c)| c)
+                    .eq(short.iter())
+            })
+        }
+        _ => false,
     }
 }
 
@@ -262,18 +383,31 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
     }
     // A computed total with a part that could not be read is unknown: the
     // error at that part says so, and nothing is compared with it.
-    let mut check = |what: &str, s: &Option<Located<Stated>>, computed: Option<Money>, tbc| {
+    let activities = figures.activities.as_slice();
+    let mut check = |what: &str,
+                     s: &Option<Located<Stated>>,
+                     computed: Option<Money>,
+                     sum: Option<&Sum>,
+                     tbc| {
         if let (Some(s), Some(computed)) = (s, computed) {
-            compare(what, s, computed, tbc, diags);
+            compare(
+                what,
+                s,
+                computed,
+                sum.map(|sum| (sum, activities)),
+                tbc,
+                diags,
+            );
         }
     };
     let available =
         (availability.unreadable == 0 && !availability.partial()).then_some(availability.stated);
-    check("the plan's total funds", &stated.funds, available, 0);
+    check("the plan's total funds", &stated.funds, available, None, 0);
     check(
         "the plan's total allocated",
         &stated.allocated,
         figures.allocated.value(),
+        Some(&figures.allocated),
         0,
     );
     check(
@@ -282,12 +416,14 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
         figures
             .unallocated
             .or((availability.sources_stated == 0).then_some(Money::ZERO)),
+        None,
         0,
     );
     check(
         "the plan's countywide total",
         &stated.countywide,
         figures.countywide.value(),
+        Some(&figures.countywide),
         0,
     );
     for (section, section_figures) in cx.plan.sections.iter().zip(&figures.sections) {
@@ -296,6 +432,7 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
             &what,
             &section.stated_total,
             section_figures.total.value(),
+            Some(&section_figures.total),
             section_figures.tbc,
         );
         for (priority, priority_figures) in
@@ -306,6 +443,7 @@ fn stated_totals(cx: &Context, diags: &mut Diagnostics) {
                 &what,
                 &priority.stated_total,
                 priority_figures.total.value(),
+                Some(&priority_figures.total),
                 priority_figures.tbc,
             );
         }

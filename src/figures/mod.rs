@@ -161,6 +161,8 @@ pub struct ActivityFigures {
     /// The id of the item several plans share, if the plan gives one.
     pub shared: Option<String>,
     pub span: Span,
+    /// Where its amount is written, for costs that are amounts.
+    pub amount_span: Option<Span>,
 }
 
 impl ActivityFigures {
@@ -273,11 +275,13 @@ fn activity_figures(
         cells: Vec::new(),
         shared: activity.shared.as_ref().map(|s| s.value.clone()),
         span: activity.id.span,
+        amount_span: None,
     };
     if let Some(cost) = &activity.cost {
         match &cost.kind {
             CostKind::Amount(amount) => {
                 figures.amount = Some(amount.value);
+                figures.amount_span = Some(amount.span);
                 figures.shares = if cost.shares.is_empty() {
                     resolve::effective_source(plan, section, priority, cost)
                         .map(|s| vec![(s.value.clone(), amount.value)])
