@@ -6,6 +6,7 @@ use crate::figures::{Availability, Cell, Rollup, RollupTotals, Sum};
 use crate::framework::Framework;
 use crate::model::{PlanKind, Scope};
 use crate::money::{Money, format_gbp, format_plain};
+use crate::render::inline;
 use crate::render::view::{availability_text, total_text};
 use crate::terminal::visible;
 
@@ -153,7 +154,7 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
         .iter()
         .map(|s| {
             vec![
-                truncate(&s.title, 60),
+                truncate(&inline::plain(&s.title), 60),
                 match s.scope {
                     Scope::Local => "local".into(),
                     Scope::Countywide => "countywide".into(),
@@ -245,7 +246,7 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
         .activities
         .iter()
         .map(|a| {
-            let mut row = vec![a.id.clone(), truncate(&a.title, 40)];
+            let mut row = vec![a.id.clone(), truncate(&inline::plain(&a.title), 40)];
             row.extend(a.cells.iter().map(|c| {
                 match c {
                     Cell::Primary => "#",

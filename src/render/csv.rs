@@ -2,6 +2,7 @@
 //! all plans. Money as plain decimals; cells a spreadsheet would run as a
 //! formula are neutralised.
 
+use super::inline::plain;
 use super::view::{Amounts, PlanView};
 
 /// Cells starting with these characters are formulas to Excel and
@@ -48,16 +49,16 @@ pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
                     let partners = a.all_partners();
                     rows.push(vec![
                         plan.id.clone(),
-                        section.title.clone(),
+                        plain(&section.title),
                         if section.countywide {
                             "countywide"
                         } else {
                             "local"
                         }
                         .to_string(),
-                        priority.title.clone(),
+                        plain(&priority.title),
                         a.id.clone(),
-                        a.title.clone(),
+                        plain(&a.title),
                         a.outcomes
                             .iter()
                             .map(|o| o.code.as_str())
@@ -190,7 +191,7 @@ pub fn outcomes(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
     let mut rows = Vec::new();
     for plan in plans {
         for row in &plan.matrix {
-            let mut cells = vec![plan.id.clone(), row.id.clone(), row.title.clone()];
+            let mut cells = vec![plan.id.clone(), row.id.clone(), plain(&row.title)];
             cells.extend(row.cells.iter().cloned());
             rows.push(cells);
         }

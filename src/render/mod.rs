@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod csv;
 pub mod inert;
+pub mod inline;
 pub mod output;
 pub mod templates;
 pub mod view;

@@ -140,6 +140,13 @@ pub fn environment(overrides: Option<PathBuf>, guard: Guard) -> Environment<'sta
     env.add_filter("md_cell", |text: Option<String>| {
         markdown_cell(text.as_deref().unwrap_or(""))
     });
+    // Titles: inline Markdown (bold, italic, code, links) and nothing more.
+    env.add_filter("inline", |text: Option<String>| {
+        Value::from_safe_string(super::inline::html(text.as_deref().unwrap_or("")))
+    });
+    env.add_filter("md_inline", |text: Option<String>| {
+        super::inline::markdown(text.as_deref().unwrap_or(""))
+    });
     env
 }
 

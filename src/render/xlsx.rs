@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError,
 };
 
+use super::inline::plain;
 use super::view::{IndexView, PlanView};
 
 /// One column's header, and whether it holds money.
@@ -135,7 +136,7 @@ fn activity_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
                         (counted, "")
                     };
                     row.extend([
-                        Cell::Text(section.title.clone()),
+                        Cell::Text(plain(&section.title)),
                         Cell::Text(
                             if section.countywide {
                                 "countywide"
@@ -144,9 +145,9 @@ fn activity_rows(members: &[Member], with_plan: bool) -> Vec<Vec<Cell>> {
                             }
                             .into(),
                         ),
-                        Cell::Text(priority.title.clone()),
+                        Cell::Text(plain(&priority.title)),
                         Cell::Text(a.id.clone()),
-                        Cell::Text(a.title.clone()),
+                        Cell::Text(plain(&a.title)),
                         Cell::Text(
                             a.outcomes
                                 .iter()
@@ -332,7 +333,7 @@ fn outcome_sheet(
                 row.push(Cell::Text(plan.id.clone()));
             }
             row.push(Cell::Text(m.id.clone()));
-            row.push(Cell::Text(m.title.clone()));
+            row.push(Cell::Text(plain(&m.title)));
             row.extend(m.cells.iter().map(|c| {
                 Cell::Text(
                     match c.as_str() {
