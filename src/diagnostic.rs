@@ -93,7 +93,7 @@ impl Diagnostic {
 }
 
 /// Where checks put what they find. Checks never print.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
