@@ -93,6 +93,29 @@ pub enum Command {
         /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Validate again whenever a plan file, planc.toml or the framework
+        /// changes, rechecking only the plans that changed.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Preview the printable plans in a browser: every page is served from
+    /// memory and updates by itself when a file is saved.
+    Serve {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Only this machine can reach the
+        /// default; another address shows the plans to the network.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Templates overriding the built-in ones [default: the repository's templates/]
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Render plans in one format into a directory.
     Render {

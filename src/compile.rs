@@ -41,6 +41,17 @@ pub struct Compilation {
     pub unreadable: Vec<PathBuf>,
 }
 
+/// The repository root for `paths`: where `planc.toml` is, else the
+/// current directory.
+pub fn repository_root(paths: &[PathBuf]) -> PathBuf {
+    let start = paths
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    load::find_config(&start)
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// Which plans to compile: the paths given, else those `planc.toml` names,
 /// else `./plans`.
 fn plan_paths(paths: &[PathBuf], config: &Config) -> Vec<PathBuf> {

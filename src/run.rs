@@ -103,42 +103,34 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             format,
             deny_warnings,
             as_of,
+            watch,
         } => {
-            let compilation = compile(&paths, as_of.as_deref())?;
-            let plans = compilation.plans.len();
-            let diagnostics = compilation.diagnostics.into_sorted();
-            match format {
-                Format::Human => {
-                    let text = report::human(&diagnostics, &compilation.sources, style());
-                    let mut err = Reader::new(std::io::stderr().lock());
-                    write!(err, "{text}")?;
-                    writeln!(err, "{}", report::tally(&diagnostics, plans))?;
-                }
-                Format::Json => {
-                    write!(out, "{}", report::json(&diagnostics, &compilation.sources))?
-                }
-                Format::Github => write!(
-                    out,
-                    "{}",
-                    report::github(&diagnostics, &compilation.sources)
-                )?,
-                Format::Gitlab => write!(
-                    out,
-                    "{}",
-                    report::gitlab(&diagnostics, &compilation.sources)
-                )?,
-                Format::Sarif => {
-                    write!(out, "{}", report::sarif(&diagnostics, &compilation.sources))?
-                }
+            if watch {
+                return watch_validate(paths, as_of.as_deref(), format, deny_warnings);
             }
-            let failing = |d: &&crate::diagnostic::Diagnostic| {
-                d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+            let compilation = compile(&paths, as_of.as_deref())?;
+            report_validation(compilation, format, deny_warnings, &mut out)
+        }
+        Command::Serve {
+            paths,
+            port,
+            bind,
+            templates,
+            as_of,
+        } => {
+            if let Some(dir) = &templates {
+                ensure_directory(dir, "--templates")?;
+            }
+            let options = crate::serve::Options {
+                paths,
+                as_of: self::as_of(as_of.as_deref())?,
+                address: std::net::SocketAddr::new(bind, port),
+                templates,
             };
-            Ok(if diagnostics.iter().any(|d| failing(&d)) {
-                Status::Problems
-            } else {
-                Status::Clean
-            })
+            crate::serve::serve(options, |address| {
+                eprintln!("planc: serving the plans at http://{address}/ (Ctrl-C to stop)");
+            })?;
+            Ok(Status::Clean)
         }
         Command::Render {
             paths,
@@ -281,6 +273,86 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     }
 }
 
+/// Reports a compilation's diagnostics in `format` and decides the status.
+fn report_validation(
+    compilation: Compilation,
+    format: Format,
+    deny_warnings: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<Status> {
+    let plans = compilation.plans.len();
+    let diagnostics = compilation.diagnostics.into_sorted();
+    match format {
+        Format::Human => {
+            let text = report::human(&diagnostics, &compilation.sources, style());
+            let mut err = Reader::new(std::io::stderr().lock());
+            write!(err, "{text}")?;
+            writeln!(err, "{}", report::tally(&diagnostics, plans))?;
+        }
+        Format::Json => write!(out, "{}", report::json(&diagnostics, &compilation.sources))?,
+        Format::Github => write!(
+            out,
+            "{}",
+            report::github(&diagnostics, &compilation.sources)
+        )?,
+        Format::Gitlab => write!(
+            out,
+            "{}",
+            report::gitlab(&diagnostics, &compilation.sources)
+        )?,
+        Format::Sarif => write!(out, "{}", report::sarif(&diagnostics, &compilation.sources))?,
+    }
+    let failing = |d: &&crate::diagnostic::Diagnostic| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    };
+    Ok(if diagnostics.iter().any(|d| failing(&d)) {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
+}
+
+/// `validate --watch`: validates, then again after every change, until
+/// stopped. Only the plans whose files changed are compiled again.
+fn watch_validate(
+    paths: Vec<PathBuf>,
+    date: Option<&str>,
+    format: Format,
+    deny_warnings: bool,
+) -> anyhow::Result<Status> {
+    let root = compile::repository_root(&paths);
+    let watcher = crate::serve::watch::Watcher::new(&root)?;
+    let mut session = compile::Session::new(paths, as_of(date)?);
+    let terminal = std::io::stderr().is_terminal();
+    loop {
+        if terminal {
+            // A fresh screen for each run, as cargo-watch and bacon do.
+            eprint!("\x1b[2J\x1b[H");
+        }
+        match session.compile() {
+            Ok(compilation) => {
+                let mut out = Reader::new(std::io::stdout().lock());
+                report_validation(compilation, format, deny_warnings, &mut out)?;
+                out.flush()?;
+            }
+            Err(e) => eprintln!("planc: {e}"),
+        }
+        eprintln!("planc: watching for changes (Ctrl-C to stop)");
+        if watcher.next_change().is_none() {
+            return Ok(Status::CouldNotRun);
+        }
+    }
+}
+
+/// A directory option must name a directory: a typo is an error, not a
+/// silent fallback to the defaults.
+fn ensure_directory(dir: &std::path::Path, option: &str) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        anyhow::bail!("{option} {}: no such directory", compile::display_path(dir));
+    }
+    Ok(())
+}
+
 /// Every check as a Markdown table: the README's list of checks is this
 /// output, and a test keeps the two the same.
 fn checks_table() -> String {
@@ -306,6 +378,9 @@ fn build(
     formats: Vec<render::Format>,
     args: &OutputArgs,
 ) -> anyhow::Result<Status> {
+    if let Some(dir) = &args.templates {
+        ensure_directory(dir, "--templates")?;
+    }
     let mut compilation = compile(paths, args.as_of.as_deref())?;
     let diagnostics = std::mem::take(&mut compilation.diagnostics).into_sorted();
     let mut err = Reader::new(std::io::stderr().lock());
