@@ -127,6 +127,7 @@ pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError>
 pub struct Session {
     paths: Vec<PathBuf>,
     as_of: Date,
+    settings: Settings,
     /// The texts of planc.toml and the framework the cache was made under.
     basis: Vec<Arc<SourceFile>>,
     cache: HashMap<PathBuf, Slot>,
@@ -165,10 +166,16 @@ impl Session {
         Session {
             paths,
             as_of,
+            settings: Settings::default(),
             basis: Vec::new(),
             cache: HashMap::new(),
             recompiled: 0,
         }
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
     }
 
     pub fn compile(&mut self) -> Result<Compilation, LoadError> {
@@ -177,11 +184,22 @@ impl Session {
         let start = self
             .paths
             .first()
+            .filter(|p| p.as_os_str() != "-")
             .map_or_else(|| PathBuf::from("."), Clone::clone);
-        let config = match load::find_config(&start) {
+        let config_path = self
+            .settings
+            .config
+            .clone()
+            .or_else(|| load::find_config(&start));
+        let mut config = match config_path {
             Some(path) => load::read_config(&path, &mut sources, &mut diags),
             None => Config::new(PathBuf::from(".")),
         };
+        // The command line's levels over planc.toml's, under a plan's own.
+        config.checks.extend(self.settings.levels.iter().cloned());
+        if let Some((name, text)) = &self.settings.stdin {
+            return Ok(self.compile_text(config, name, text, sources, diags));
+        }
         let guard = Guard::new(&config.root, &self.paths);
         let framework = load_framework(&config, &guard, &mut sources, &mut diags);
         let basis = sources.files().to_vec();
@@ -273,19 +291,74 @@ impl Session {
             }
             self.cache.insert(path, slot);
         }
-        check::shared::check(&plans, &config.shared, &mut diags);
-        for compiled in &plans {
-            check::apply_levels(&compiled.plan, &config.checks, &mut diags);
+        Ok(finish(config, framework, sources, diags, plans, unreadable))
+    }
+
+    /// One plan given as text (read from standard input): planc.toml and
+    /// the framework apply as to any plan; nothing is kept for next time.
+    fn compile_text(
+        &self,
+        config: Config,
+        name: &Path,
+        text: &str,
+        mut sources: SourceMap,
+        mut diags: Diagnostics,
+    ) -> Compilation {
+        let guard = Guard::new(&config.root, &[]);
+        let framework = load_framework(&config, &guard, &mut sources, &mut diags);
+        let mut plan = PlanFiles {
+            path: name.to_path_buf(),
+            files: Vec::new(),
+            incomplete: false,
+        };
+        match load::parse_text(name, text.to_string(), &mut sources, &mut diags) {
+            Some(parsed) => plan.files.push(parsed),
+            None => plan.incomplete = true,
         }
-        help_syntax::speak_the_files_syntax(&mut diags, &sources);
-        Ok(Compilation {
-            root: config.root.clone(),
-            sources,
-            framework,
-            plans,
-            diagnostics: diags,
-            unreadable,
-        })
+        let (mut plans, mut unreadable) = (Vec::new(), Vec::new());
+        match compile_plan(plan, &config, &framework, self.as_of, &mut diags) {
+            Some(compiled) => plans.push(Arc::new(compiled)),
+            None => unreadable.push(name.to_path_buf()),
+        }
+        finish(config, framework, sources, diags, plans, unreadable)
+    }
+}
+
+/// What a run of the command line adds to planc.toml.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The planc.toml to use instead of the one found above the plans.
+    pub config: Option<PathBuf>,
+    /// Levels from the command line.
+    pub levels: Vec<(crate::model::Id, crate::model::Level)>,
+    /// A plan read from standard input: the name its messages use, and
+    /// its text.
+    pub stdin: Option<(PathBuf, String)>,
+}
+
+/// The checks across plans, the levels, allow comments and help texts in
+/// each file's syntax: the last steps of every compilation.
+fn finish(
+    config: Config,
+    framework: Framework,
+    sources: SourceMap,
+    mut diags: Diagnostics,
+    plans: Vec<Arc<CompiledPlan>>,
+    unreadable: Vec<PathBuf>,
+) -> Compilation {
+    check::shared::check(&plans, &config.shared, &mut diags);
+    for compiled in &plans {
+        check::apply_levels(&compiled.plan, &config.checks, &mut diags);
+    }
+    check::allow::apply_comments(&sources, &mut diags);
+    help_syntax::speak_the_files_syntax(&mut diags, &sources);
+    Compilation {
+        root: config.root.clone(),
+        sources,
+        framework,
+        plans,
+        diagnostics: diags,
+        unreadable,
     }
 }
 

@@ -123,10 +123,6 @@ impl Diagnostics {
         }
     }
 
-    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
-        self.items.iter_mut().for_each(f);
-    }
-
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }

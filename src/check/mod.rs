@@ -1,6 +1,7 @@
 //! Check: the rules, one module per family. Checks read the model, the index
 //! and the computed figures, and push diagnostics; they never print.
 
+pub mod allow;
 mod dates;
 mod ecm;
 mod funds;

@@ -128,8 +128,10 @@ struct State {
 }
 
 pub struct Options {
+    /// Compiles the plans, with the run's settings.
+    pub session: Session,
+    /// The paths it compiles, to find the repository to watch.
     pub paths: Vec<PathBuf>,
-    pub as_of: jiff::civil::Date,
     pub address: SocketAddr,
     pub templates: Option<PathBuf>,
 }
@@ -148,7 +150,7 @@ pub enum ServeError {
 /// Serves until the process is stopped. `on_ready` is told the address
 /// actually listened on (a port of 0 picks a free one).
 pub fn serve(options: Options, on_ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
-    let mut session = Session::new(options.paths.clone(), options.as_of);
+    let mut session = options.session;
     let site = Site::build(&mut session, options.templates.clone());
     eprintln!("{}", site.tally);
     let server = tiny_http::Server::http(options.address).map_err(|e| ServeError::Listen {
