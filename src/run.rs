@@ -581,6 +581,7 @@ fn build(
             .clone()
             .or_else(|| render::templates::repository_templates(&compilation.root)),
         revision: args.revision.clone(),
+        preview: false,
     };
     let files = render::render(&compilation, &diagnostics, &request)?;
     progress.finish_and_clear();

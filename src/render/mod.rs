@@ -38,6 +38,8 @@ pub struct Request {
     pub templates: Option<PathBuf>,
     /// The version text for footers; by default read from git.
     pub revision: Option<String>,
+    /// A live preview: every plan with problems shows them, as a draft.
+    pub preview: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -240,7 +242,9 @@ pub fn render(
                 })
                 .collect();
             let has_errors = problems.iter().any(|p| p.severity == "error");
-            let draft = has_errors.then(|| Draft::new(problems));
+            // A preview shows every problem; a build, a plan with errors.
+            let shown = has_errors || (request.preview && !problems.is_empty());
+            let draft = shown.then(|| Draft::new(problems, request.preview));
             let revision = request.revision.clone().unwrap_or_else(|| {
                 let files: Vec<&Path> = plan
                     .files

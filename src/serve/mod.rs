@@ -54,6 +54,7 @@ impl Site {
             templates: templates
                 .or_else(|| render::templates::repository_templates(&compilation.root)),
             revision: Some("live preview".into()),
+            preview: true,
         };
         match render::render(&compilation, &diagnostics, &request) {
             Ok(files) => Site {
