@@ -724,7 +724,9 @@ pub fn plan_view(
         activities: &figures.activities,
         locate,
     };
-    let activities: Vec<&Activity> = crate::resolve::activities(plan).map(|(_, _, a)| a).collect();
+    let activities: Vec<&Activity> = crate::resolve::activities(plan)
+        .map(|(_, _, a)| a)
+        .collect();
     let extents = plan.extents();
     let extent_of = |span: Span| {
         activities
