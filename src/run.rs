@@ -583,14 +583,17 @@ fn build(
         revision: args.revision.clone(),
         preview: false,
     };
-    let files = render::render(&compilation, &diagnostics, &request)?;
-    progress.finish_and_clear();
     let inputs: Vec<PathBuf> = if paths.is_empty() {
         vec![compilation.root.clone()]
     } else {
         paths.to_vec()
     };
-    render::output::write(&args.out, &files, &inputs, &compilation.root)?;
+    // Each page goes to disk as it is rendered; `out` changes only when
+    // every one is written.
+    let staging = render::output::Staging::begin(&args.out, &inputs, &compilation.root)?;
+    let written = render::render_into(&compilation, &diagnostics, &request, &staging)?;
+    staging.commit()?;
+    progress.finish_and_clear();
     if run.quiet {
         return Ok(if errors {
             Status::Problems
@@ -601,8 +604,8 @@ fn build(
     writeln!(
         Reader::new(std::io::stderr()),
         "planc: wrote {} file{} to {}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
+        written,
+        if written == 1 { "" } else { "s" },
         args.out.display()
     )?;
     Ok(if errors {
