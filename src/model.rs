@@ -223,6 +223,7 @@ pub struct Plan {
 /// Where the items of a plan lie in its files: each from where it starts
 /// to where the next item of its level or above starts in the same file (a
 /// mapping's span marks where it starts, not where it ends).
+#[derive(Debug, Default)]
 pub struct Extents {
     /// Every priority, in plan order.
     pub priorities: Vec<Span>,
