@@ -21,8 +21,8 @@ pub const CONFIG_DOCS: &str = concat!(
 
 /// The line `planc --help` ends with.
 pub const HELP_CONFIG: &str = concat!(
-    "A repository's settings (where its plans are, check levels, shared items) are in planc.toml \
-     at its root; `planc init` writes one. Every setting: ",
+    "Settings: planc.toml at the root of a repository of plans (where the plans\n\
+     are, check levels, shared items); `planc init` writes one. Every setting:\n",
     env!("CARGO_PKG_REPOSITORY"),
     "/blob/v",
     env!("CARGO_PKG_VERSION"),

@@ -229,9 +229,12 @@ fn the_stated_minimum_rust_is_the_true_one() {
     assert!(packages.len() > 100, "{} packages", packages.len());
     let needed = packages
         .iter()
+        .filter(|p| p["name"] != "planc")
         .filter_map(|p| {
             let rust = p["rust_version"].as_str()?;
-            Some((version(rust), format!("{} {}", p["name"], p["version"])))
+            let name = p["name"].as_str().unwrap_or("?");
+            let number = p["version"].as_str().unwrap_or("?");
+            Some((version(rust), format!("{name} {number}")))
         })
         .max()
         .expect("some locked package states a rust-version");
