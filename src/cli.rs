@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Compile cluster action plans: validate their figures, references and outcome codes",
     long_about = None,
+    after_help = crate::init::HELP_CONFIG,
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -218,8 +219,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print planc's manual page (roff), e.g. `planc man > planc.1`.
-    Man,
+    /// Print planc's manual page (roff), e.g. `planc man > planc.1`; with
+    /// --dir, write a page for planc and one for each command.
+    Man {
+        /// Write planc.1 and planc-<command>.1 for every command into DIR
+        /// (pages of those names are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, with a wrong and a right example; without
     /// a code, list them all.
     Explain {

@@ -349,6 +349,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                     crate::init::Outcome::Kept(path) => {
                         writeln!(out, "kept    {} (it exists)", path.display())?
                     }
+                    crate::init::Outcome::KeptWithoutOut(path) => writeln!(
+                        out,
+                        "kept    {} (it exists; it does not ignore out/, where `planc build` writes: add a line `out/` to it)",
+                        path.display()
+                    )?,
                 }
             }
             writeln!(out, "next: cd {} && planc validate", dir.display())?;
@@ -380,9 +385,41 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             clap_complete::generate(shell, &mut command, "planc", &mut out);
             Ok(Status::Clean)
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
+        Command::Man { dir: None } => {
+            // No `help` subcommand in the pages: every planc-x(1) a page
+            // names is one `planc man --dir` writes.
+            let command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
             clap_mangen::Man::new(command).render(&mut out)?;
+            Ok(Status::Clean)
+        }
+        Command::Man { dir: Some(dir) } => {
+            use anyhow::Context as _;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let mut command =
+                <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+            command.build();
+            // planc.1, then planc-<command>.1 for each command, at any depth.
+            let mut pending = vec![command];
+            let mut written = 0;
+            while let Some(command) = pending.pop() {
+                pending.extend(
+                    command
+                        .get_subcommands()
+                        .filter(|c| !c.is_hide_set())
+                        .cloned(),
+                );
+                let page = clap_mangen::Man::new(command);
+                let path = dir.join(page.get_filename());
+                page.generate_to(&dir)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                written += 1;
+            }
+            writeln!(
+                Reader::new(std::io::stderr()),
+                "planc: wrote {written} manual pages to {}",
+                dir.display()
+            )?;
             Ok(Status::Clean)
         }
         Command::Explain { code: None } => {
