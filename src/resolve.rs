@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Edit, EditKind};
 use crate::model::{Activity, Cost, CostKind, Id, Plan, Priority, Section};
 use crate::source::Span;
 use crate::suggest;
@@ -221,7 +221,17 @@ impl<'a> Declared<'a> {
     }
 }
 
-fn unknown(code: Code, what: &str, id: &Id, declared: &mut Declared, diags: &mut Diagnostics) {
+/// Reports a reference to an id that is not declared. `wider`, when a
+/// reference may also name ids of other kinds, holds all it may name: a fix
+/// is attached only if the suggestion is certain among those too.
+fn unknown(
+    code: Code,
+    what: &str,
+    id: &Id,
+    declared: &mut Declared,
+    wider: Option<&mut suggest::Suggester>,
+    diags: &mut Diagnostics,
+) {
     let mut d = Diagnostic::new(code, id.span, format!("unknown {what} `{}`", id.value))
         .label(format!("no {what} has this id"));
     let candidates = &declared.names;
@@ -231,6 +241,14 @@ fn unknown(code: Code, what: &str, id: &Id, declared: &mut Declared, diags: &mut
             d = d.help(format!("did you mean `{near}`?"));
             if let Some(span) = span {
                 d = d.with_secondary(span, format!("`{near}` is declared here"));
+            }
+            let certain = declared.suggester.certain(&id.value) == Some(near)
+                && wider.is_none_or(|wider| wider.certain(&id.value) == Some(near));
+            if certain {
+                d = d.with_fix(
+                    format!("replace `{}` with `{near}`", id.value),
+                    Edit::new(id.span, EditKind::Text, near),
+                );
             }
         }
         None if candidates.is_empty() => {
@@ -267,6 +285,22 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
             .map(|(_, _, a)| (a.id.value.as_str(), a.id.span))
             .collect(),
     );
+    // What `restricted_to` may name: activities, priorities and sections;
+    // indexed when first needed.
+    let mut restrictable = None;
+    let all_restrictable = || {
+        suggest::Suggester::new(
+            activities(plan)
+                .map(|(_, _, a)| a.id.value.as_str())
+                .chain(
+                    plan.sections
+                        .iter()
+                        .flat_map(|s| &s.priorities)
+                        .map(|p| p.id.value.as_str()),
+                )
+                .chain(plan.sections.iter().map(|s| s.id.value.as_str())),
+        )
+    };
     let mut check_source = |id: &Id, diags: &mut Diagnostics| {
         if !index.sources.contains_key(&id.value) {
             unknown(
@@ -274,13 +308,14 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                 "funding source",
                 id,
                 &mut source_names,
+                None,
                 diags,
             );
         }
     };
     let check_activity = |id: &Id, names: &mut Declared, diags: &mut Diagnostics| {
         if !index.activities.contains_key(&id.value) {
-            unknown(Code::UnknownActivity, "activity", id, names, diags);
+            unknown(Code::UnknownActivity, "activity", id, names, None, diags);
         }
     };
     if let Some(id) = &plan.default_source {
@@ -307,6 +342,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                     "activity, priority or section",
                     target,
                     &mut activity_names,
+                    Some(restrictable.get_or_insert_with(all_restrictable)),
                     diags,
                 );
             }
@@ -331,6 +367,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                     "partner",
                     &partner.id,
                     &mut partner_names,
+                    None,
                     diags,
                 );
             }

@@ -103,7 +103,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             format,
             deny_warnings,
             as_of,
+            fix,
         } => {
+            let unwritten = if fix {
+                apply_fixes(&paths, as_of.as_deref())?
+            } else {
+                0
+            };
             let compilation = compile(&paths, as_of.as_deref())?;
             let plans = compilation.plans.len();
             let diagnostics = compilation.diagnostics.into_sorted();
@@ -134,12 +140,33 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             let failing = |d: &&crate::diagnostic::Diagnostic| {
                 d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
             };
-            Ok(if diagnostics.iter().any(|d| failing(&d)) {
-                Status::Problems
-            } else {
-                Status::Clean
-            })
+            Ok(
+                if unwritten > 0 || diagnostics.iter().any(|d| failing(&d)) {
+                    Status::Problems
+                } else {
+                    Status::Clean
+                },
+            )
         }
+        Command::Fix {
+            paths,
+            diff: true,
+            as_of,
+        } => fix_diff(&paths, as_of.as_deref(), &mut out),
+        // The same as `validate --fix`: the fixes, then validation again.
+        Command::Fix {
+            paths,
+            diff: false,
+            as_of,
+        } => run(Cli {
+            command: Command::Validate {
+                paths,
+                format: Format::Human,
+                deny_warnings: false,
+                as_of,
+                fix: true,
+            },
+        }),
         Command::Render {
             paths,
             format,
@@ -279,6 +306,56 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             Ok(Status::Clean)
         }
     }
+}
+
+/// `--fix`: makes the fixes planc is certain of and says what it did.
+/// Returns how many files that needed fixing could not be written.
+fn apply_fixes(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<usize> {
+    let compilation = compile(paths, date)?;
+    let diagnostics = compilation.diagnostics.into_sorted();
+    let planned = crate::fix::plan(&diagnostics, &compilation.sources);
+    let mut err = Reader::new(std::io::stderr().lock());
+    let (mut problems, mut files, mut unwritten) = (0, 0, 0);
+    for file in planned.changed() {
+        match crate::fix::write(&compilation.root, file) {
+            Ok(()) => {
+                write!(err, "{}", crate::fix::applied_lines(file))?;
+                problems += file.problems();
+                files += 1;
+            }
+            Err(e) => {
+                unwritten += 1;
+                writeln!(
+                    err,
+                    "planc: {}: not fixed: {e}",
+                    crate::terminal::visible(&compile::display_path(&file.path))
+                )?;
+            }
+        }
+    }
+    write!(err, "{}", crate::fix::left_out_lines(&planned))?;
+    writeln!(err, "planc: {}", crate::fix::tally(problems, files))?;
+    Ok(unwritten)
+}
+
+/// `fix --diff`: the fixes as a unified diff; nothing written.
+fn fix_diff(paths: &[PathBuf], date: Option<&str>, out: &mut impl Write) -> anyhow::Result<Status> {
+    let compilation = compile(paths, date)?;
+    let diagnostics = compilation.diagnostics.into_sorted();
+    let planned = crate::fix::plan(&diagnostics, &compilation.sources);
+    write!(out, "{}", crate::fix::unified_diff(&planned))?;
+    let mut err = Reader::new(std::io::stderr().lock());
+    write!(err, "{}", crate::fix::left_out_lines(&planned))?;
+    if planned.problems() == 0 {
+        writeln!(err, "planc: nothing to fix")?;
+        return Ok(Status::Clean);
+    }
+    writeln!(
+        err,
+        "planc: {}: run `planc fix` to apply them",
+        crate::fix::pending(&planned)
+    )?;
+    Ok(Status::Problems)
 }
 
 /// Every check as a Markdown table: the README's list of checks is this

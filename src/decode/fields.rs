@@ -3,6 +3,7 @@
 //! readers of text, lists, keywords, amounts, dates and check levels.
 
 use super::*;
+use crate::diagnostic::{Edit, EditKind};
 
 impl<'d> Decoder<'d> {
     pub fn new(diags: &'d mut Diagnostics) -> Self {
@@ -46,7 +47,20 @@ impl<'d> Decoder<'d> {
             self.error(d);
             return None;
         };
-        for entry in entries {
+        // The name each unknown key is certainly a slip for, if any: a fix
+        // renames it only if the mapping does not have that name already
+        // and no other key here would take it too.
+        let certain: Vec<Option<&str>> = entries
+            .iter()
+            .map(|e| {
+                if known.contains(&e.key.as_str()) {
+                    None
+                } else {
+                    suggest::certain(&e.key, known.iter().copied())
+                }
+            })
+            .collect();
+        for (entry, sure) in entries.iter().zip(&certain) {
             if known.contains(&entry.key.as_str()) {
                 continue;
             }
@@ -84,6 +98,15 @@ impl<'d> Decoder<'d> {
                     .label("not a field of this")
                     .help(format!("the fields of {what} are: {}", known.join(", "))),
             };
+            if let Some(near) = *sure
+                && !entries.iter().any(|e| e.key == near)
+                && certain.iter().filter(|c| **c == Some(near)).count() == 1
+            {
+                diagnostic = diagnostic.with_fix(
+                    format!("rename `{}` to `{near}`", entry.key),
+                    Edit::new(entry.key_span, EditKind::Key, near),
+                );
+            }
             self.error(diagnostic);
         }
         Some(Fields { node, shape })
@@ -293,12 +316,23 @@ impl<'d> Decoder<'d> {
                     format!("`{text}` is not a clean amount of money"),
                 );
                 match suggestion {
-                    Some(s) => d
-                        .label(format!("probably {}", money::format_gbp(s)))
-                        .help(format!(
-                            "write `{key}: {}`; for an estimate add `approx: true`",
-                            money::format_plain(s).trim_end_matches(".00")
-                        )),
+                    Some(s) => {
+                        let d = d
+                            .label(format!("probably {}", money::format_gbp(s)))
+                            .help(format!(
+                                "write `{key}: {}`; for an estimate add `approx: true`",
+                                money::format_plain(s).trim_end_matches(".00")
+                            ));
+                        // Only when the amount can be read one way alone
+                        // (`£36'000`, `15k`), and as that same amount.
+                        match crate::fix::certain_amount(text) {
+                            Some((value, token)) if value == s => d.with_fix(
+                                format!("write `{}` as `{token}`", text.trim()),
+                                Edit::new(span, EditKind::Amount, token),
+                            ),
+                            _ => d,
+                        }
+                    }
                     None => d.label("not a number").help(
                         "write the amount in pounds and pence, e.g. `1020` or `4462.20`; \
                          for an unknown cost write `tbc`",
