@@ -51,8 +51,9 @@ pub struct Diagnostic {
     /// that cannot be read, funds that do not balance.
     pub locked: bool,
     /// The change that certainly fixes it, when there is exactly one:
-    /// `planc fix` applies it (see `crate::fix`).
-    pub fix: Option<Fix>,
+    /// `planc fix` applies it (see `crate::fix`). Boxed: most diagnostics
+    /// have none, and a diagnostic stays small.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// A machine-applicable fix: edits to the file a diagnostic is about.
@@ -118,10 +119,10 @@ impl Diagnostic {
 
     /// Attaches a fix that replaces one token.
     pub fn with_fix(mut self, description: impl Into<String>, edit: Edit) -> Self {
-        self.fix = Some(Fix {
+        self.fix = Some(Box::new(Fix {
             description: description.into(),
             edits: vec![edit],
-        });
+        }));
         self
     }
 

@@ -25,6 +25,10 @@ use crate::load::node::{Node, Value};
 use crate::money::{self, Money};
 use crate::source::{FileId, SourceFile, SourceMap};
 
+/// An edit made: the byte range of the text it replaces, and what
+/// replaces it.
+type Change = (usize, usize, String);
+
 /// Lines of context around each change in a diff.
 const CONTEXT: usize = 3;
 
@@ -185,7 +189,7 @@ pub struct FileFix {
     pub left_out: Vec<LeftOut>,
     /// The edits made, in the order of the file, as byte ranges of
     /// `before` and what replaces each.
-    edits: Vec<(usize, usize, String)>,
+    edits: Vec<Change>,
 }
 
 impl FileFix {
@@ -234,7 +238,9 @@ pub fn plan(diagnostics: &[Diagnostic], sources: &SourceMap) -> Planned {
     let mut by_file: BTreeMap<FileId, Vec<Candidate>> = BTreeMap::new();
     let mut seen: HashMap<&Fix, usize> = HashMap::new();
     for d in diagnostics {
-        let Some(fix) = &d.fix else { continue };
+        let Some(fix) = d.fix.as_deref() else {
+            continue;
+        };
         let Some(first) = fix.edits.first() else {
             continue;
         };
@@ -304,7 +310,7 @@ fn plan_file(file: FileId, source: &SourceFile, candidates: Vec<Candidate>) -> F
     // The first of overlapping fixes is taken; the rest wait for a run on
     // the fixed file.
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut chosen: Vec<(&Candidate, Vec<(usize, usize, String)>)> = Vec::new();
+    let mut chosen: Vec<Chosen> = Vec::new();
     for c in &candidates {
         let (line, column) = at(c.fix);
         let left_out = |why| LeftOut {
@@ -381,11 +387,11 @@ struct Check<'a> {
     syntax: Syntax,
     source: &'a SourceFile,
     fixes: Vec<&'a Fix>,
-    edits: Vec<(usize, usize, String)>,
+    edits: Vec<Change>,
     parses: usize,
 }
 
-type Chosen<'c> = (&'c Candidate<'c>, Vec<(usize, usize, String)>);
+type Chosen<'c> = (&'c Candidate<'c>, Vec<Change>);
 
 impl<'a> Check<'a> {
     /// Marks in `accepted` the fixes of `group` (from `offset` on) that
@@ -413,7 +419,7 @@ impl<'a> Check<'a> {
 
 /// Each edit of a fix as a byte range and the token that replaces it, if
 /// every range is a whole token on one line that can be replaced.
-fn rendered(fix: &Fix, text: &str, syntax: Syntax) -> Option<Vec<(usize, usize, String)>> {
+fn rendered(fix: &Fix, text: &str, syntax: Syntax) -> Option<Vec<Change>> {
     fix.edits
         .iter()
         .map(|edit| {
@@ -504,7 +510,7 @@ fn is_plain_text(value: &str) -> bool {
 }
 
 /// `text` with `edits` (sorted, not overlapping) made, from the end back.
-fn apply(text: &str, edits: &[(usize, usize, String)]) -> String {
+fn apply(text: &str, edits: &[Change]) -> String {
     let mut out = text.to_string();
     for (start, end, replacement) in edits.iter().rev() {
         out.replace_range(*start..*end, replacement);
@@ -519,7 +525,7 @@ fn apply(text: &str, edits: &[(usize, usize, String)]) -> String {
 fn reads_as_intended(
     original: &Node,
     fixes: &[&Fix],
-    edits: &[(usize, usize, String)],
+    edits: &[Change],
     syntax: Syntax,
     source: &SourceFile,
 ) -> bool {
@@ -605,7 +611,7 @@ pub fn unified_diff(planned: &Planned) -> String {
 }
 
 /// The hunks of a diff of `text` with `edits` (sorted) made.
-fn hunks(text: &str, edits: &[(usize, usize, String)]) -> String {
+fn hunks(text: &str, edits: &[Change]) -> String {
     let source = SourceFile::new(PathBuf::new(), text.to_string());
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut starts = Vec::with_capacity(lines.len() + 1);
@@ -616,7 +622,8 @@ fn hunks(text: &str, edits: &[(usize, usize, String)]) -> String {
     // Changed blocks of lines: the old lines an edit touches, merged where
     // edits share a line or are on neighbouring lines, and the new text of
     // those lines.
-    let mut blocks: Vec<(usize, usize, Vec<&(usize, usize, String)>)> = Vec::new();
+    // (first line, last line, the edits on them)
+    let mut blocks: Vec<(usize, usize, Vec<&Change>)> = Vec::new();
     for edit in edits {
         let first = source.line_of(edit.0);
         let last = source.line_of(edit.1.saturating_sub(1).max(edit.0));
@@ -629,12 +636,13 @@ fn hunks(text: &str, edits: &[(usize, usize, String)]) -> String {
         }
     }
     let start_of = |line: usize| starts[line.min(lines.len())];
+    // (first line, last line, their new text)
     let blocks: Vec<(usize, usize, String)> = blocks
         .into_iter()
         .map(|(first, last, members)| {
             let base = start_of(first);
             let end = start_of(last + 1);
-            let moved: Vec<(usize, usize, String)> = members
+            let moved: Vec<Change> = members
                 .into_iter()
                 .map(|(s, e, r)| (s - base, e - base, r.clone()))
                 .collect();
@@ -1048,5 +1056,293 @@ mod atomic {
             let _ = fs::remove_file(&temp);
         }
         written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::Code;
+    use crate::source::Span;
+
+    #[test]
+    fn amounts_with_one_reading() {
+        let sure = |text: &str| certain_amount(text).map(|(_, token)| token);
+        for (text, token) in [
+            ("£36'000", "36000"),
+            ("£36’000", "36000"),
+            ("36_000", "36000"),
+            ("36 000", "36000"),
+            ("£1'250'000.5", "1250000.50"),
+            ("£ 36'000.75", "36000.75"),
+            ("15k", "15000"),
+            ("£37K", "37000"),
+            ("2.5k", "2500"),
+            ("£6.3 million", "6300000"),
+            ("£2.5m", "2500000"),
+            ("1.2345k", "1234.50"),
+        ] {
+            assert_eq!(sure(text).as_deref(), Some(token), "{text}");
+        }
+        for text in [
+            "1.000",
+            "£1.000",
+            "1,00",
+            "£7,,000",
+            "36'00",
+            "3'6000",
+            "1'000,000",
+            "about 5000",
+            "~5000",
+            "1e6",
+            "twelve",
+            "-£36'000",
+            "1.234567k",
+            "£36'000.505",
+            "k",
+            "",
+            "1,5k",
+            "36'000.",
+            "0x10",
+            "£200bn",
+        ] {
+            assert_eq!(sure(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn text_keeps_the_quoting_of_the_token_it_replaces() {
+        use Syntax::{Toml, Yaml};
+        assert_eq!(scalar_in_style("lsf-grnat", "lsf-grant", Yaml), "lsf-grant");
+        assert_eq!(scalar_in_style("\"x\"", "lsf-grant", Yaml), "\"lsf-grant\"");
+        assert_eq!(scalar_in_style("'x'", "o'brien", Yaml), "'o''brien'");
+        assert_eq!(scalar_in_style("'x'", "o'brien", Toml), "\"o'brien\"");
+        assert_eq!(scalar_in_style("'x'", "lsf grant", Toml), "'lsf grant'");
+        assert_eq!(
+            scalar_in_style("\"x\"", "a \"b\" \\ c", Toml),
+            r#""a \"b\" \\ c""#
+        );
+        // Plain only where YAML reads it as the same text.
+        assert_eq!(scalar_in_style("x", "yes", Yaml), "\"yes\"");
+        assert_eq!(scalar_in_style("x", "1.1", Yaml), "\"1.1\"");
+        assert_eq!(scalar_in_style("x", "a: b", Yaml), "\"a: b\"");
+        assert_eq!(scalar_in_style("x", "a\u{1b}b", Yaml), "\"a\\u001Bb\"");
+    }
+
+    fn source_map(name: &str, text: &str) -> (SourceMap, FileId) {
+        let mut sources = SourceMap::default();
+        let file = sources.add(PathBuf::from(name), text.to_string());
+        (sources, file)
+    }
+
+    /// A diagnostic carrying one edit of the first `token` in `text`.
+    fn fixing(file: FileId, text: &str, token: &str, kind: EditKind, new: &str) -> Diagnostic {
+        let start = text.find(token).expect("the token is in the text");
+        let span = Span::new(file, start, start + token.len());
+        Diagnostic::new(Code::UnknownField, span, "test")
+            .with_fix(format!("{token} → {new}"), Edit::new(span, kind, new))
+    }
+
+    #[test]
+    fn fixes_apply_by_span_and_keep_everything_else() {
+        let text =
+            "# comment\nplan:   # header\n  cots:   \"£36'000\" # money\n  b: [x, 'lsf-grnat']\n";
+        let (sources, file) = source_map("p.yaml", text);
+        let diags = [
+            fixing(file, text, "cots", EditKind::Key, "cost"),
+            fixing(file, text, "\"£36'000\"", EditKind::Amount, "36000"),
+            fixing(file, text, "'lsf-grnat'", EditKind::Text, "lsf-grant"),
+        ];
+        let planned = plan(&diags, &sources);
+        assert_eq!(planned.problems(), 3);
+        assert_eq!(
+            planned.files[0].after,
+            "# comment\nplan:   # header\n  cost:   36000 # money\n  b: [x, 'lsf-grant']\n"
+        );
+        assert!(planned.files[0].left_out.is_empty());
+    }
+
+    #[test]
+    fn a_fix_that_would_not_read_as_intended_is_left_out() {
+        let text = "a: 1\ncots: £36'000\nlist: [x, y]\n";
+        let (sources, file) = source_map("p.yaml", text);
+        let diags = [
+            // The name is there already: the file would not parse.
+            fixing(file, text, "cots", EditKind::Key, "a"),
+            // A different amount is never a fix.
+            fixing(file, text, "£36'000", EditKind::Amount, "3600"),
+            // Half a token.
+            fixing(file, text, "x, y", EditKind::Text, "z"),
+            // Replacing a token with one that is not a name.
+            fixing(file, text, "list", EditKind::Key, "a b"),
+        ];
+        let planned = plan(&diags, &sources);
+        assert_eq!(planned.problems(), 0);
+        assert_eq!(planned.left_out(Why::WouldNotRead), 4);
+        assert_eq!(planned.changed().count(), 0);
+
+        // The good ones among bad ones are kept.
+        let diags = [
+            fixing(file, text, "cots", EditKind::Key, "cost"),
+            fixing(file, text, "£36'000", EditKind::Amount, "3600"),
+            fixing(file, text, "y", EditKind::Text, "z"),
+        ];
+        let planned = plan(&diags, &sources);
+        assert_eq!(planned.problems(), 2);
+        assert_eq!(
+            planned.files[0].after,
+            "a: 1\ncost: £36'000\nlist: [x, z]\n"
+        );
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_run() {
+        let text = "cots = 1\n";
+        let (sources, file) = source_map("p.toml", text);
+        let first = fixing(file, text, "cots", EditKind::Key, "cost");
+        let same = first.clone();
+        let other = fixing(file, text, "cots", EditKind::Key, "coats");
+        let planned = plan(&[first, same, other], &sources);
+        assert_eq!(planned.problems(), 2, "one fix, carried twice");
+        assert_eq!(planned.left_out(Why::Overlaps), 1);
+        assert_eq!(planned.files[0].after, "cost = 1\n");
+        assert!(left_out_lines(&planned).contains("run `planc fix` again"));
+    }
+
+    #[test]
+    fn toml_strings_are_replaced_whole() {
+        let text = "[a]\nx = \"£36'000\"  # q\ny = 'lsf grnt'\n";
+        let (sources, file) = source_map("p.toml", text);
+        let diags = [
+            fixing(file, text, "\"£36'000\"", EditKind::Amount, "36000"),
+            fixing(file, text, "'lsf grnt'", EditKind::Text, "lsf grant"),
+        ];
+        let planned = plan(&diags, &sources);
+        assert_eq!(
+            planned.files[0].after,
+            "[a]\nx = 36000  # q\ny = 'lsf grant'\n"
+        );
+    }
+
+    #[test]
+    fn a_unified_diff_of_the_changed_lines() {
+        let text = "1\n2\n3\n4\nkey: a\n6\n7\n8\n9\n10\n11\n12\n13\nlast: b";
+        let a = text.find("a\n").unwrap();
+        let b = text.rfind('b').unwrap();
+        let diff = hunks(
+            text,
+            &[(a, a + 1, "A".to_string()), (b, b + 1, "B".to_string())],
+        );
+        assert_eq!(
+            diff,
+            "@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-key: a\n+key: A\n 6\n 7\n 8\n\
+             @@ -11,4 +11,4 @@\n 11\n 12\n 13\n-last: b\n\\ No newline at end of file\n\
+             +last: B\n\\ No newline at end of file\n"
+        );
+        // Neighbouring lines make one block; CR LF line ends are shown
+        // as line ends, and characters a terminal would obey are escaped.
+        let text = "x: a\r\ny: b\u{1b}[2J\r\n";
+        let diff = hunks(text, &[(3, 4, "A".into()), (9, 10, "B".into())]);
+        assert_eq!(
+            diff,
+            "@@ -1,2 +1,2 @@\n-x: a\n-y: b\\u{1b}[2J\n+x: A\n+y: B\\u{1b}[2J\n"
+        );
+    }
+
+    #[cfg(unix)]
+    mod writing {
+        use super::super::*;
+        use std::fs;
+        use std::os::unix::fs::PermissionsExt;
+
+        fn file_fix(path: &Path, before: &str, after: &str) -> FileFix {
+            FileFix {
+                file: FileId(0),
+                path: path.to_path_buf(),
+                before: before.to_string(),
+                after: after.to_string(),
+                applied: Vec::new(),
+                left_out: Vec::new(),
+                edits: Vec::new(),
+            }
+        }
+
+        fn leftovers(dir: &Path) -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("planc-fix"))
+                .collect();
+            names.sort();
+            names
+        }
+
+        #[test]
+        fn writes_in_place_keeping_the_mark_and_permissions() {
+            let temp = tempfile::tempdir().unwrap();
+            let repo = temp.path();
+            fs::create_dir(repo.join("plans")).unwrap();
+            let path = repo.join("plans/a.yaml");
+            fs::write(&path, b"\xEF\xBB\xBFcots: 1\n").unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+            write(repo, &file_fix(&path, "cots: 1\n", "cost: 1\n")).unwrap();
+            assert_eq!(fs::read(&path).unwrap(), b"\xEF\xBB\xBFcost: 1\n");
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o640);
+            assert!(leftovers(&repo.join("plans")).is_empty());
+        }
+
+        #[test]
+        fn refuses_links_changed_files_and_the_outside() {
+            let temp = tempfile::tempdir().unwrap();
+            let repo = temp.path().join("repo");
+            let plans = repo.join("plans");
+            fs::create_dir_all(&plans).unwrap();
+            let outside = temp.path().join("outside.yaml");
+            fs::write(&outside, "cots: 1\n").unwrap();
+            let inside = plans.join("real.yaml");
+            fs::write(&inside, "cots: 1\n").unwrap();
+            let fix = |path: &Path| file_fix(path, "cots: 1\n", "cost: 1\n");
+
+            // A link to a file outside, and one to a file inside.
+            let out_link = plans.join("out.yaml");
+            std::os::unix::fs::symlink(&outside, &out_link).unwrap();
+            assert!(matches!(
+                write(&repo, &fix(&out_link)),
+                Err(WriteError::Link)
+            ));
+            let in_link = plans.join("in.yaml");
+            std::os::unix::fs::symlink("real.yaml", &in_link).unwrap();
+            assert!(matches!(
+                write(&repo, &fix(&in_link)),
+                Err(WriteError::Link)
+            ));
+            // A directory reached through a link.
+            std::os::unix::fs::symlink(&plans, repo.join("linked")).unwrap();
+            let through = repo.join("linked/real.yaml");
+            assert!(matches!(
+                write(&repo, &fix(&through)),
+                Err(WriteError::Link)
+            ));
+            // Outside the repository, named directly.
+            assert!(matches!(
+                write(&repo, &fix(&outside)),
+                Err(WriteError::Outside)
+            ));
+            for path in [&outside, &inside] {
+                assert_eq!(fs::read_to_string(path).unwrap(), "cots: 1\n");
+            }
+            assert!(fs::symlink_metadata(&out_link).unwrap().is_symlink());
+            assert!(fs::symlink_metadata(&in_link).unwrap().is_symlink());
+
+            // Edited since planc read it: kept as the person left it.
+            fs::write(&inside, "cots: 2\n").unwrap();
+            assert!(matches!(
+                write(&repo, &fix(&inside)),
+                Err(WriteError::Changed)
+            ));
+            assert_eq!(fs::read_to_string(&inside).unwrap(), "cots: 2\n");
+            assert!(leftovers(&plans).is_empty());
+        }
     }
 }

@@ -546,3 +546,122 @@ impl<'d> Decoder<'d> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Fix;
+    use crate::load::{toml, yaml};
+    use crate::source::SourceFile;
+
+    /// The fixes the decoder attaches to a file, with the text each edit
+    /// replaces.
+    fn fixes(name: &str, text: &str) -> Vec<(Code, Fix, String)> {
+        let source = SourceFile::new(name.into(), text.to_string());
+        let root = if name.ends_with(".toml") {
+            toml::parse(FileId(0), text)
+        } else {
+            yaml::parse(FileId(0), &source)
+        }
+        .expect("parses");
+        let mut diags = Diagnostics::default();
+        Decoder::new(&mut diags).file(&root, FileId(0));
+        diags
+            .into_sorted()
+            .into_iter()
+            .filter_map(|d| {
+                let fix = d.fix?;
+                let replaced = fix.edits.iter().map(|e| source.slice(e.span)).collect();
+                Some((d.code, *fix, replaced))
+            })
+            .collect()
+    }
+
+    const ACTIVITY: &str = "sections:\n  - id: s\n    title: S\n    priorities:\n      - id: p\n        title: P\n        activities:\n";
+
+    #[test]
+    fn an_unknown_field_with_one_near_name_is_renamed_by_its_key_alone() {
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cots: 100  # typo\n"
+        );
+        let found = fixes("p.yaml", &text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (code, fix, replaced) = &found[0];
+        assert_eq!(*code, Code::UnknownField);
+        assert_eq!(replaced, "cots");
+        assert_eq!(fix.edits[0].replacement, "cost");
+        assert_eq!(fix.edits[0].kind, EditKind::Key);
+        assert_eq!(fix.description, "rename `cots` to `cost`");
+        // A quoted key is replaced whole, quotes and all.
+        let text = "[plan]\nid = \"x\"\n\"nmae\" = \"X\"\n";
+        let found = fixes("p.toml", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1.edits[0].replacement, "name");
+        assert_eq!(found[0].2, "\"nmae\"");
+    }
+
+    #[test]
+    fn no_rename_when_the_name_is_there_or_not_certain() {
+        // `cost` is there already: renaming `cots` would lose one of them.
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cost: 5\n            cots: 100\n"
+        );
+        assert!(fixes("p.yaml", &text).is_empty());
+        // Two keys that would both become `cost`.
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cots: 5\n            csot: 100\n"
+        );
+        assert!(fixes("p.yaml", &text).is_empty());
+        // `sorce` is near both `source` and `sources` of a cost.
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cost: {{ amount: 5, sorce: x }}\n"
+        );
+        assert!(fixes("p.yaml", &text).is_empty());
+        // Nothing near at all.
+        let text =
+            format!("{ACTIVITY}          - id: a\n            title: A\n            zzz: 5\n");
+        assert!(fixes("p.yaml", &text).is_empty());
+    }
+
+    #[test]
+    fn an_amount_with_one_reading_is_rewritten_as_the_same_amount() {
+        for (written, token, replaced) in [
+            ("\"£36'000\"", "36000", "\"£36'000\""),
+            ("£36'000", "36000", "£36'000"),
+            ("'£36''000.5'", "36000.50", "'£36''000.5'"),
+            ("15k", "15000", "15k"),
+            ("\"£6.3 million\"", "6300000", "\"£6.3 million\""),
+        ] {
+            let text = format!("{ACTIVITY}          - {{ id: a, title: A, cost: {written} }}\n");
+            let found = fixes("p.yaml", &text);
+            assert_eq!(found.len(), 1, "{written}: {found:?}");
+            let (code, fix, seen) = &found[0];
+            assert_eq!(*code, Code::UncleanAmount);
+            assert_eq!(fix.edits[0].kind, EditKind::Amount);
+            assert_eq!(fix.edits[0].replacement, token, "{written}");
+            assert_eq!(seen, replaced, "the whole token, quotes included");
+        }
+        let text = "[[sources]]\nid = \"s\"\nname = \"S\"\namount = \"£36,000.00.\"\n\n[[sources]]\nid = \"t\"\nname = \"T\"\namount = \"£36'000\"\n";
+        let found = fixes("p.toml", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "\"£36'000\"");
+        assert_eq!(found[0].1.edits[0].replacement, "36000");
+    }
+
+    #[test]
+    fn no_fix_for_an_amount_that_may_be_read_two_ways() {
+        for written in [
+            "'1.000'",
+            "'1,00'",
+            "'£7,,000'",
+            "about 5000",
+            "'1e6'",
+            "twelve",
+            "'-£36''000'",
+            "'£4,462.20'",
+        ] {
+            let text = format!("{ACTIVITY}          - {{ id: a, title: A, cost: {written} }}\n");
+            assert!(fixes("p.yaml", &text).is_empty(), "{written}");
+        }
+    }
+}
