@@ -105,10 +105,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             as_of,
             fix,
         } => {
-            let unwritten = if fix {
-                apply_fixes(&paths, as_of.as_deref())?
+            let fixed = if fix {
+                Some(apply_fixes(&paths, as_of.as_deref())?)
             } else {
-                0
+                None
             };
             let compilation = compile(&paths, as_of.as_deref())?;
             let plans = compilation.plans.len();
@@ -137,16 +137,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                     write!(out, "{}", report::sarif(&diagnostics, &compilation.sources))?
                 }
             }
+            if let Some(fixed) = &fixed {
+                more_fixes(fixed, &diagnostics)?;
+            }
             let failing = |d: &&crate::diagnostic::Diagnostic| {
                 d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
             };
-            Ok(
-                if unwritten > 0 || diagnostics.iter().any(|d| failing(&d)) {
-                    Status::Problems
-                } else {
-                    Status::Clean
-                },
-            )
+            let unwritten = fixed.is_some_and(|f| f.unwritten > 0);
+            Ok(if unwritten || diagnostics.iter().any(|d| failing(&d)) {
+                Status::Problems
+            } else {
+                Status::Clean
+            })
         }
         Command::Fix {
             paths,
@@ -308,14 +310,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     }
 }
 
+/// What `--fix` did not do.
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    /// Files that needed fixing and could not be written.
+    unwritten: usize,
+    /// Fixes another run would not make either: in files not written, or
+    /// left out as the file would not read as intended with them.
+    stuck: usize,
+}
+
 /// `--fix`: makes the fixes planc is certain of and says what it did.
-/// Returns how many files that needed fixing could not be written.
-fn apply_fixes(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<usize> {
+fn apply_fixes(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Fixed> {
     let compilation = compile(paths, date)?;
     let diagnostics = compilation.diagnostics.into_sorted();
     let planned = crate::fix::plan(&diagnostics, &compilation.sources);
     let mut err = Reader::new(std::io::stderr().lock());
     let (mut problems, mut files, mut unwritten) = (0, 0, 0);
+    let mut stuck = planned.left_out(crate::fix::Why::WouldNotRead);
     for file in planned.changed() {
         match crate::fix::write(&compilation.root, file) {
             Ok(()) => {
@@ -325,6 +337,7 @@ fn apply_fixes(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<usize> {
             }
             Err(e) => {
                 unwritten += 1;
+                stuck += file.applied.len();
                 writeln!(
                     err,
                     "planc: {}: not fixed: {e}",
@@ -335,7 +348,23 @@ fn apply_fixes(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<usize> {
     }
     write!(err, "{}", crate::fix::left_out_lines(&planned))?;
     writeln!(err, "planc: {}", crate::fix::tally(problems, files))?;
-    Ok(unwritten)
+    Ok(Fixed { unwritten, stuck })
+}
+
+/// After `--fix`, whether validating again found more that a run of
+/// `planc fix` would fix: fixes left for overlapping, or found only now
+/// (a source's id is checked once its cost's amount can be read).
+fn more_fixes(fixed: &Fixed, diagnostics: &[crate::diagnostic::Diagnostic]) -> anyhow::Result<()> {
+    let fixable = diagnostics.iter().filter(|d| d.fix.is_some()).count();
+    let more = fixable.saturating_sub(fixed.stuck);
+    if more > 0 {
+        writeln!(
+            Reader::new(std::io::stderr().lock()),
+            "planc: {more} more problem{} can be fixed now: run `planc fix` again",
+            if more == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
 }
 
 /// `fix --diff`: the fixes as a unified diff; nothing written.
