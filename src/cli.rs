@@ -106,8 +106,9 @@ pub enum Command {
     /// that are links, lie outside the repository or changed since they
     /// were read are not written.
     ///
-    /// Exit status: 0 when no errors remain, 1 when some do. With --diff:
-    /// 0 when there is nothing to fix, 1 when there are fixes to apply.
+    /// Exit status: 0 when no errors remain, 1 when some do or a file
+    /// could not be written. With --diff: 0 when there is nothing to fix,
+    /// 1 when there are fixes to apply.
     Fix {
         /// Plan files or directories [default: the plans planc.toml names, else ./plans]
         paths: Vec<PathBuf>,

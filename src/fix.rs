@@ -428,6 +428,11 @@ fn rendered(fix: &Fix, text: &str, syntax: Syntax) -> Option<Vec<Change>> {
             if token.is_empty() || token.contains(['\n', '\r']) {
                 return None;
             }
+            // A YAML alias (`*a`) stands for a value written elsewhere: the
+            // token is not the value, and is not replaced by one.
+            if syntax == Syntax::Yaml && token.starts_with('*') {
+                return None;
+            }
             let replacement = match edit.kind {
                 EditKind::Key if is_bare_name(&edit.replacement) => edit.replacement.clone(),
                 EditKind::Amount if is_amount_token(&edit.replacement) => edit.replacement.clone(),
@@ -1193,6 +1198,21 @@ mod tests {
             planned.files[0].after,
             "a: 1\ncost: £36'000\nlist: [x, z]\n"
         );
+    }
+
+    #[test]
+    fn an_alias_is_not_replaced_by_a_value() {
+        let text = "a: &x £36'000\nb: *x\n";
+        let (sources, file) = source_map("p.yaml", text);
+        let diags = [
+            fixing(file, text, "£36'000", EditKind::Amount, "36000"),
+            fixing(file, text, "*x", EditKind::Amount, "36000"),
+        ];
+        let planned = plan(&diags, &sources);
+        // The alias is left as it is; and fixing the anchored value alone
+        // would change what the alias reads too.
+        assert_eq!(planned.problems(), 0);
+        assert_eq!(planned.left_out(Why::WouldNotRead), 2);
     }
 
     #[test]
