@@ -327,7 +327,7 @@ impl<'d> Decoder<'d> {
                         // (`£36'000`, `15k`), and as that same amount.
                         match crate::fix::certain_amount(text) {
                             Some((value, token)) if value == s => d.with_fix(
-                                format!("write `{}` as `{token}`", text.trim()),
+                                format!("write `{}` as `{token}`", suggest::short(text.trim())),
                                 Edit::new(span, EditKind::Amount, token),
                             ),
                             _ => d,
