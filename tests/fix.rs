@@ -474,3 +474,38 @@ fn help_explains_the_exit_statuses() {
         output.stdout
     );
 }
+
+#[test]
+fn a_plan_on_standard_input_is_shown_fixed_never_written() {
+    let repo = repository();
+    let run = |args: &[&str]| {
+        let output = Command::cargo_bin("planc")
+            .unwrap()
+            .current_dir(repo.path())
+            .args(args)
+            .write_stdin(YAML)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (status, stdout, stderr) = run(&["fix", "--diff", "-", "--as-of", AS_OF]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stdout.starts_with("--- a/stdin.yaml\n+++ b/stdin.yaml\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+            cost: 6000          # typo of cost\n"));
+    for args in [
+        &["fix", "-", "--as-of", AS_OF][..],
+        &["validate", "--fix", "-", "--as-of", AS_OF][..],
+    ] {
+        let (status, _, stderr) = run(args);
+        assert_eq!(status, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("cannot fix standard input"), "{stderr}");
+    }
+    assert!(!repo.path().join("stdin.yaml").exists());
+}
