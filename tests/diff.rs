@@ -495,3 +495,63 @@ fn what_cannot_be_compared_exits_2() {
     }
     assert!(!dir.join("x").exists());
 }
+
+#[cfg(unix)]
+fn link(target: &str, at: &Path) {
+    fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+/// The revision is read through git, the working tree from disk: for the
+/// same files both must find the same problems, or an unchanged problem
+/// would show as added and fixed.
+#[cfg(unix)]
+#[test]
+fn a_revision_and_the_working_tree_find_the_same_problems_in_the_same_files() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    write(&dir.join("planc.toml"), "plans = [\"budget\", \"other\"]\n");
+    // `budget` is a stored link to the real directory; in it, a plan with
+    // an error, a link out of the repository and a link to nothing.
+    write(&dir.join("cluster/q/plan.yaml"), &plan(UNKNOWN_CODE));
+    link("cluster", &dir.join("budget"));
+    link("/etc/passwd", &dir.join("cluster/q/passwd.yaml"));
+    link("missing.yaml", &dir.join("cluster/q/gone.yaml"));
+    // A plan that is not UTF-8; hidden and template files, never read.
+    fs::create_dir_all(dir.join("other")).unwrap();
+    fs::write(
+        dir.join("other/plan.yaml"),
+        b"plan: { id: r, name: R }\nnote: \"\xa3 5\"\n",
+    )
+    .unwrap();
+    write(&dir.join("other/.hidden/x.yaml"), "plan: [");
+    write(&dir.join("other/templates/x.yaml"), "plan: [");
+    git(dir, &["init", "-q"]);
+    commit(dir, "plans");
+    let validate = planc_in(dir, &["validate", "--as-of", AS_OF]);
+    assert_eq!(validate.status, 1);
+    let output = diff(dir, &["HEAD"]);
+    assert_eq!(output.status, 1, "{}", output.stdout);
+    assert!(
+        output.stdout.contains("Problems: 0 added, 0 fixed"),
+        "{}",
+        output.stdout
+    );
+    let rows = problem_rows(&output.stdout);
+    let codes: Vec<&str> = rows
+        .iter()
+        .map(|r| r.split(' ').nth(3).unwrap_or(""))
+        .collect();
+    assert_eq!(codes, ["L001", "L008", "E002", "L002"], "{rows:?}");
+    for row in &rows {
+        assert!(row.starts_with("already present error"), "{row}");
+        // Named through the link, as validate names them.
+        let place = row.split(' ').nth(4).unwrap();
+        let file = place.split(':').next().unwrap();
+        assert!(
+            validate.stderr.contains(file),
+            "{file}: {}",
+            validate.stderr
+        );
+    }
+}

@@ -140,6 +140,9 @@ pub fn diff(request: &Request) -> Result<Review, DiffError> {
     // Said whenever the change changes anything or leaves errors; a
     // comparison of equal plans stays one line a plan.
     if figures_differ || !problems.is_empty() {
+        if !request.markdown && !text.ends_with("\n\n") {
+            text.push('\n');
+        }
         text.push_str(&problems::render(&problems, request.markdown));
     }
     Ok(Review {

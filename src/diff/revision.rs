@@ -100,6 +100,24 @@ fn outside(sources: &mut SourceMap, path: &Path, target: &Path) -> Diagnostic {
     .help("planc reads only files inside the repository: replace the link with the file itself")
 }
 
+/// A stored link to nothing, at the link, as `load` reports a broken link
+/// on disk (which the file system reports as not found).
+fn broken_link(sources: &mut SourceMap, path: &Path) -> Diagnostic {
+    const NOT_FOUND: i32 = 2;
+    load::path_diagnostic(
+        sources,
+        path,
+        Code::UnreadableFile,
+        format!(
+            "cannot read {}: {}",
+            path.display(),
+            std::io::Error::from_raw_os_error(NOT_FOUND)
+        ),
+    )
+    .label("cannot be read")
+    .help("fix or remove the broken link")
+}
+
 /// A file's bytes as text, as `load` reads it from disk: a byte-order mark
 /// dropped, and anything but UTF-8 a problem at the first bad byte.
 fn decode_text(
@@ -294,8 +312,12 @@ fn files_at(
             if !listed.insert(real.clone()) {
                 continue;
             }
+            let entries = git::ls_tree_from_top(commit, std::slice::from_ref(&real), true)?;
+            if hops > 0 && entries.is_empty() {
+                diags.push(broken_link(sources, &shown));
+            }
             let mut links = Vec::new();
-            for entry in git::ls_tree_from_top(commit, std::slice::from_ref(&real), true)? {
+            for entry in entries {
                 let Ok(below) = entry.path.strip_prefix(&real) else {
                     continue;
                 };
