@@ -510,7 +510,11 @@ fn link(target: &str, at: &Path) {
 fn a_revision_and_the_working_tree_find_the_same_problems_in_the_same_files() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
-    write(&dir.join("planc.toml"), "plans = [\"budget\", \"other\"]\n");
+    // A framework file that is not there.
+    write(
+        &dir.join("planc.toml"),
+        "plans = [\"budget\", \"other\"]\nframework = \"missing.toml\"\n",
+    );
     // `budget` is a stored link to the real directory; in it, a plan with
     // an error, a link out of the repository and a link to nothing.
     write(&dir.join("cluster/q/plan.yaml"), &plan(UNKNOWN_CODE));
@@ -542,7 +546,7 @@ fn a_revision_and_the_working_tree_find_the_same_problems_in_the_same_files() {
         .iter()
         .map(|r| r.split(' ').nth(3).unwrap_or(""))
         .collect();
-    assert_eq!(codes, ["L001", "L008", "E002", "L002"], "{rows:?}");
+    assert_eq!(codes, ["L001", "L008", "E002", "L001", "L002"], "{rows:?}");
     for row in &rows {
         assert!(row.starts_with("already present error"), "{row}");
         // Named through the link, as validate names them.

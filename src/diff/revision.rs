@@ -100,19 +100,21 @@ fn outside(sources: &mut SourceMap, path: &Path, target: &Path) -> Diagnostic {
     .help("planc reads only files inside the repository: replace the link with the file itself")
 }
 
+/// What reading a missing file on disk fails with (ENOENT on Unix,
+/// ERROR_FILE_NOT_FOUND on Windows), so that a file missing at a revision
+/// is said as the working tree says it.
+fn not_found() -> std::io::Error {
+    std::io::Error::from_raw_os_error(2)
+}
+
 /// A stored link to nothing, at the link, as `load` reports a broken link
 /// on disk (which the file system reports as not found).
 fn broken_link(sources: &mut SourceMap, path: &Path) -> Diagnostic {
-    const NOT_FOUND: i32 = 2;
     load::path_diagnostic(
         sources,
         path,
         Code::UnreadableFile,
-        format!(
-            "cannot read {}: {}",
-            path.display(),
-            std::io::Error::from_raw_os_error(NOT_FOUND)
-        ),
+        format!("cannot read {}: {}", path.display(), not_found()),
     )
     .label("cannot be read")
     .help("fix or remove the broken link")
@@ -224,8 +226,9 @@ fn framework_at(
                     &path,
                     Code::UnreadableFile,
                     format!(
-                        "the framework file: {} is not in the revision",
-                        path.display()
+                        "the framework file: cannot read {}: {}",
+                        path.display(),
+                        not_found()
                     ),
                 )
                 .label("cannot be read")
