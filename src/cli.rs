@@ -14,6 +14,47 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print errors only: no warnings, notes or closing summary line.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Colour in messages: `auto` colours a terminal unless NO_COLOR is set
+    /// (CLICOLOR_FORCE colours any output).
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The planc.toml to use, instead of the one found in or above the plans'
+    /// directory; its directory is the repository.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+    /// Allow a check (a code or name, e.g. D002) for this run; repeatable.
+    /// Levels on the command line replace planc.toml's; a plan's own
+    /// levels and allow comments still apply.
+    #[arg(short = 'A', long = "allow", value_name = "CODE", global = true)]
+    pub allow: Vec<String>,
+    /// Report a check as a warning for this run; repeatable.
+    #[arg(short = 'W', long = "warn", value_name = "CODE", global = true)]
+    pub warn: Vec<String>,
+    /// Report a check as an error for this run; repeatable. `-D warnings`
+    /// makes every warning an error.
+    #[arg(short = 'D', long = "deny", value_name = "CODE", global = true)]
+    pub deny: Vec<String>,
+    /// The name messages give a plan read from standard input (`-`); a
+    /// name ending in `.toml` reads it as TOML.
+    #[arg(long, value_name = "NAME", global = true, default_value = "stdin.yaml")]
+    pub stdin_filename: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,7 +102,7 @@ pub enum DiffFormat {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// The directory to write; it is replaced whole [default: out]
+    /// The directory to write; it is replaced whole
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// Render plans with errors too, under a "DRAFT" banner listing them.
@@ -90,6 +131,29 @@ pub enum Command {
         /// Exit 1 on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Validate again whenever a plan file, planc.toml or the framework
+        /// changes, rechecking only the plans that changed.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Preview the printable plans in a browser: every page is served from
+    /// memory and updates by itself when a file is saved.
+    Serve {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Only this machine can reach the
+        /// default; another address shows the plans to the network.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Templates overriding the built-in ones [default: the repository's templates/]
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
         /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,

@@ -93,7 +93,7 @@ impl Diagnostic {
 }
 
 /// Where checks put what they find. Checks never print.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
@@ -121,10 +121,6 @@ impl Diagnostics {
                 d.severity = Severity::Error;
             }
         }
-    }
-
-    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
-        self.items.iter_mut().for_each(f);
     }
 
     pub fn count(&self, severity: Severity) -> usize {

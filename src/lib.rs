@@ -28,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod run;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod suggest;
 pub mod summary;

@@ -220,6 +220,54 @@ pub struct Plan {
     pub lost_sources: Vec<Span>,
 }
 
+/// Where the items of a plan lie in its files: each from where it starts
+/// to where the next item of its level or above starts in the same file (a
+/// mapping's span marks where it starts, not where it ends).
+pub struct Extents {
+    /// Every priority, in plan order.
+    pub priorities: Vec<Span>,
+    /// Every activity, in plan order.
+    pub activities: Vec<Span>,
+}
+
+impl Plan {
+    pub fn extents(&self) -> Extents {
+        let priorities: Vec<&Priority> = self.sections.iter().flat_map(|s| &s.priorities).collect();
+        let outer: Vec<Span> = self
+            .sections
+            .iter()
+            .map(|s| s.span)
+            .chain(priorities.iter().map(|p| p.span))
+            .collect();
+        let inner: Vec<Span> = priorities
+            .iter()
+            .flat_map(|p| p.activities.iter().map(|a| a.span))
+            .chain(outer.iter().copied())
+            .collect();
+        let extent = |start: Span, starts: &[Span]| {
+            let end = starts
+                .iter()
+                .filter(|s| s.file == start.file && s.start > start.start)
+                .map(|s| s.start)
+                .min()
+                .unwrap_or(u32::MAX);
+            Span {
+                file: start.file,
+                start: start.start,
+                end,
+            }
+        };
+        Extents {
+            priorities: priorities.iter().map(|p| extent(p.span, &outer)).collect(),
+            activities: priorities
+                .iter()
+                .flat_map(|p| &p.activities)
+                .map(|a| extent(a.span, &inner))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     pub id: Id,

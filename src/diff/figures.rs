@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::compile::{Compilation, CompiledPlan};
+use crate::compile::Compilation;
 use crate::figures::{PlanFigures, Sum};
 use crate::model::{CostKind, Plan, Rag};
 use crate::money::{Money, format_gbp};
@@ -21,7 +21,13 @@ fn by_id(compilation: &Compilation) -> BTreeMap<String, Side<'_>> {
     compilation
         .plans
         .iter()
-        .map(|CompiledPlan { plan, figures }| (plan.id.value.clone(), Side { plan, figures }))
+        .map(|c| {
+            let side = Side {
+                plan: &c.plan,
+                figures: &c.figures,
+            };
+            (c.plan.id.value.clone(), side)
+        })
         .collect()
 }
 

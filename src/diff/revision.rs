@@ -6,12 +6,14 @@
 //! never from the working tree, and nothing outside the repository: links
 //! stored in git are followed only while they stay inside it.
 //!
-//! The stages are those of `compile::compile`, fed from git instead of the
-//! file system; `tests/diff.rs` checks that both give the same problems
-//! for the same files.
+//! The stages are those of `compile::Session::compile` (its `compile_plan`
+//! and `finish`, private to compile.rs), fed from git instead of the file
+//! system; `tests/diff.rs` checks that both give the same problems for the
+//! same files.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -471,7 +473,7 @@ pub(super) fn compile_at(
         }
         let path = plan.path.clone();
         match compile_plan(plan, &config, &framework, as_of, &mut diags) {
-            Some(compiled) => plans.push(compiled),
+            Some(compiled) => plans.push(Arc::new(compiled)),
             None => unreadable.push(path),
         }
     }
@@ -479,6 +481,7 @@ pub(super) fn compile_at(
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
+    check::allow::apply_comments(&sources, &mut diags);
     help_syntax::speak_the_files_syntax(&mut diags, &sources);
     Ok(Compilation {
         root: config.root.clone(),

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod inert;
 pub mod inline;
 pub mod output;
+pub mod revision;
 pub mod templates;
 pub mod view;
 pub mod xlsx;
@@ -38,6 +39,8 @@ pub struct Request {
     pub templates: Option<PathBuf>,
     /// The version text for footers; by default read from git.
     pub revision: Option<String>,
+    /// A live preview: every plan with problems shows them, as a draft.
+    pub preview: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,63 +88,6 @@ impl From<minijinja::Error> for RenderError {
     fn from(e: minijinja::Error) -> Self {
         RenderError::Template(e)
     }
-}
-
-/// The last commit that touched `files`, as `commit 1a2b3c4 of 2026-11-20`,
-/// noting uncommitted changes; or that they are not in a git repository.
-/// Git runs in the repository `root`, never in a plan's own directory (which
-/// a pull request could make a git repository of its own), and changes are
-/// found by hashing the files without git's filters, so that no command a
-/// repository configures is run.
-pub fn revision(root: &Path, files: &[&Path]) -> String {
-    let Ok(root) = std::fs::canonicalize(root) else {
-        return "not in a git repository".into();
-    };
-    let relative: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| std::fs::canonicalize(f).ok())
-        .filter_map(|f| f.strip_prefix(&root).ok().map(Path::to_path_buf))
-        .collect();
-    if relative.is_empty() {
-        return "not in a git repository".into();
-    }
-    let git = |args: &[&str]| {
-        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
-        all.push(std::ffi::OsStr::new("--"));
-        all.extend(relative.iter().map(|p| p.as_os_str()));
-        crate::git::run(Some(&root), &all)
-            .ok()
-            .map(|o| String::from_utf8_lossy(&o).into_owned())
-    };
-    let Some(line) = git(&["log", "-1", "--no-show-signature", "--format=%h %cs"]) else {
-        return "not in a git repository".into();
-    };
-    let line = crate::terminal::visible(line.trim()).into_owned();
-    if line.is_empty() {
-        return "not yet committed to git".into();
-    }
-    let (hash, date) = line.split_once(' ').unwrap_or((&line, ""));
-    // Each file's blob at HEAD against its contents as they are now.
-    let committed: Vec<String> = git(&["ls-tree", "-z", "HEAD"])
-        .unwrap_or_default()
-        .split('\0')
-        .filter_map(|entry| entry.split_whitespace().nth(2).map(str::to_string))
-        .collect();
-    let current: Vec<String> = git(&["hash-object", "--no-filters"])
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let changed =
-        current.len() != relative.len() || current.iter().any(|blob| !committed.contains(blob));
-    format!(
-        "commit {hash} of {date}{}",
-        if changed {
-            ", with uncommitted changes"
-        } else {
-            ""
-        }
-    )
 }
 
 /// File names the roll-up writes; no plan's pages may take them.
@@ -225,6 +171,17 @@ pub fn render(
         .iter()
         .map(|p| p.plan.id.value.as_str())
         .collect();
+    // Git is asked once about every plan file, not once per plan.
+    let plan_files: Vec<&Path> = compilation
+        .plans
+        .iter()
+        .flat_map(|c| &c.plan.files)
+        .map(|f| compilation.sources.get(*f).path.as_path())
+        .collect();
+    let revisions = match &request.revision {
+        Some(_) => revision::Revisions::new(&compilation.root, &[]),
+        None => revision::Revisions::new(&compilation.root, &plan_files),
+    };
     let views: Vec<PlanView> = compilation
         .plans
         .par_iter()
@@ -240,14 +197,16 @@ pub fn render(
                 })
                 .collect();
             let has_errors = problems.iter().any(|p| p.severity == "error");
-            let draft = has_errors.then(|| Draft::new(problems));
+            // A preview shows every problem; a build, a plan with errors.
+            let shown = has_errors || (request.preview && !problems.is_empty());
+            let draft = shown.then(|| Draft::new(problems, request.preview));
             let revision = request.revision.clone().unwrap_or_else(|| {
                 let files: Vec<&Path> = plan
                     .files
                     .iter()
                     .map(|f| compilation.sources.get(*f).path.as_path())
                     .collect();
-                revision(&compilation.root, &files)
+                revisions.text(&files)
             });
             view::plan_view(
                 compiled,
@@ -272,15 +231,10 @@ pub fn render(
             &compilation.framework,
         ),
     );
-    let index_revision = request.revision.clone().unwrap_or_else(|| {
-        let first: Vec<&Path> = compilation
-            .plans
-            .iter()
-            .flat_map(|c| c.plan.files.first())
-            .map(|f| compilation.sources.get(*f).path.as_path())
-            .collect();
-        revision(&compilation.root, &first)
-    });
+    let index_revision = request
+        .revision
+        .clone()
+        .unwrap_or_else(|| revisions.text(&plan_files));
     let mut files = BTreeMap::new();
     for format in &request.formats {
         match format {

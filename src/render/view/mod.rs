@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::compile::CompiledPlan;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::figures::{ActivityFigures, Availability, Cell, PlanFigures, Rollup, RollupTotals, Sum};
 use crate::framework::Framework;
 use crate::model::*;
@@ -25,6 +25,9 @@ pub struct Problem {
     pub code: String,
     pub severity: String,
     pub message: String,
+    /// Where it is, to show it beside the item it is about.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 impl Problem {
@@ -34,6 +37,7 @@ impl Problem {
             code: d.code.id().to_string(),
             severity: d.severity.as_str().to_string(),
             message: d.message.clone(),
+            span: d.primary.span,
         }
     }
 }
@@ -41,18 +45,38 @@ impl Problem {
 #[derive(Debug, Clone, Serialize)]
 pub struct Draft {
     pub errors: usize,
+    /// Every problem of the plan, errors first.
     pub problems: Vec<Problem>,
+    /// A live preview (`planc serve`) rather than a `--draft` build.
+    pub preview: bool,
 }
 
 impl Draft {
-    pub fn new(problems: Vec<Problem>) -> Draft {
+    pub fn new(mut problems: Vec<Problem>, preview: bool) -> Draft {
+        let rank = |p: &Problem| match p.severity.as_str() {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        };
+        problems.sort_by_key(rank);
         Draft {
-            errors: problems
-                .iter()
-                .filter(|p| p.severity == Severity::Error.as_str())
-                .count(),
+            errors: problems.iter().filter(|p| rank(p) == 0).count(),
             problems,
+            preview,
         }
+    }
+
+    /// The problems within `extent`: shown beside the item they are about.
+    fn within(&self, extent: Span) -> Vec<Problem> {
+        self.problems
+            .iter()
+            .filter(|p| {
+                p.span.file == extent.file
+                    && extent.start <= p.span.start
+                    && p.span.start < extent.end
+            })
+            .cloned()
+            .collect()
     }
 }
 
@@ -286,6 +310,8 @@ pub struct ActivityView {
     pub shared: Option<String>,
     /// Fields the transcriber inferred, each with how.
     pub inferred: Vec<InferredView>,
+    /// In a draft or a preview, the problems found in this activity.
+    pub problems: Vec<Problem>,
 }
 
 impl ActivityView {
@@ -675,6 +701,7 @@ fn activity_view(
         status: latest.map(status_view),
         shared: activity.shared.as_ref().map(|s| s.value.clone()),
         inferred: inferred_views(&activity.inferred),
+        problems: Vec::new(),
         ecm_outcomes: served
             .iter()
             .filter_map(|n| framework.outcome_by_number(*n))
@@ -696,6 +723,17 @@ pub fn plan_view(
     let tracer = Tracer {
         activities: &figures.activities,
         locate,
+    };
+    let activities: Vec<&Activity> = crate::resolve::activities(plan)
+        .map(|(_, _, a)| a)
+        .collect();
+    let extents = plan.extents();
+    let extent_of = |span: Span| {
+        activities
+            .iter()
+            .zip(&extents.activities)
+            .find(|(a, _)| a.span == span)
+            .map(|(_, e)| *e)
     };
     let mut sections = Vec::new();
     for (section, section_figures) in plan.sections.iter().zip(&figures.sections) {
@@ -753,7 +791,13 @@ pub fn plan_view(
                 activities: priority
                     .activities
                     .iter()
-                    .map(|a| activity_view(plan, section, priority, a, framework))
+                    .map(|a| {
+                        let mut view = activity_view(plan, section, priority, a, framework);
+                        if let (Some(draft), Some(extent)) = (&draft, extent_of(a.span)) {
+                            view.problems = draft.within(extent);
+                        }
+                        view
+                    })
                     .collect(),
                 further_actions: priority
                     .further_actions
