@@ -559,3 +559,29 @@ fn a_revision_and_the_working_tree_find_the_same_problems_in_the_same_files() {
         );
     }
 }
+
+#[test]
+fn an_allow_comment_quiets_a_problem_on_the_side_that_has_it() {
+    let temp = repo("          - { id: a, title: A, cost: 900 }\n");
+    let dir = temp.path();
+    let file = dir.join("budget/p/plan.yaml");
+    edit(&file, "sources:", "# planc: allow F002\nsources:");
+    let output = diff(dir, &["HEAD"]);
+    assert_eq!(output.status, 0, "{}", output.stdout);
+    assert_eq!(
+        problem_rows(&output.stdout),
+        [
+            "fixed warning F002 budget/p/plan.yaml:2:17 funding source `s` has £100 unallocated: £900 allocated of £1,000 available"
+        ]
+    );
+    // Committed, the revision obeys it too: nothing to say.
+    commit(dir, "allow F002");
+    let output = diff(dir, &["HEAD"]);
+    assert_eq!(output.stdout, "Plan p (P): no change\n\n");
+    let output = diff(dir, &["HEAD~1", "--to", "HEAD"]);
+    assert!(
+        output.stdout.contains("Problems: 0 added, 1 fixed"),
+        "{}",
+        output.stdout
+    );
+}
