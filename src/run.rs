@@ -368,6 +368,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 paths: &paths,
                 markdown: format == crate::cli::DiffFormat::Md,
                 as_of: as_of(date.as_deref())?,
+                settings: &run.settings,
+                warnings_are_errors: run.warnings_are_errors,
+                quiet: run.quiet,
             })?;
             write!(out, "{}", review.text)?;
             // Errors after the change fail the review, as `validate` would;

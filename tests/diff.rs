@@ -585,3 +585,64 @@ fn an_allow_comment_quiets_a_problem_on_the_side_that_has_it() {
         output.stdout
     );
 }
+
+#[test]
+fn the_options_every_command_takes_apply_to_both_sides() {
+    let temp = repo(BALANCED);
+    let dir = temp.path();
+    // Leaves £100 unallocated: warning F002, added.
+    edit(&dir.join("budget/p/plan.yaml"), "cost: 1000", "cost: 900");
+    let warned = diff(dir, &["HEAD"]);
+    assert_eq!(warned.status, 0);
+    assert!(warned.stdout.contains("Problems: 1 added, 0 fixed"));
+    // -D warnings: an error after the change.
+    let output = diff(dir, &["HEAD", "-D", "warnings"]);
+    assert_eq!(output.status, 1, "{}", output.stdout);
+    assert_eq!(
+        problem_rows(&output.stdout),
+        [
+            "added error F002 budget/p/plan.yaml:2:17 funding source `s` has £100 unallocated: £900 allocated of £1,000 available"
+        ]
+    );
+    // -A F002: nothing on either side; only the figures changed.
+    let output = diff(dir, &["HEAD", "-A", "F002"]);
+    assert_eq!(output.status, 0);
+    assert!(
+        output.stdout.contains("Problems: 0 added, 0 fixed"),
+        "{}",
+        output.stdout
+    );
+    // --quiet: errors only.
+    let output = diff(dir, &["HEAD", "--quiet"]);
+    assert!(
+        output.stdout.contains("Problems: 0 added, 0 fixed"),
+        "{}",
+        output.stdout
+    );
+    // --config: the file at that path on each side. At HEAD it allows
+    // F002; in the working tree it does not.
+    write(
+        &dir.join("planc.ci.toml"),
+        "plans = [\"budget\"]\n[checks]\nF002 = \"allow\"\n",
+    );
+    commit(dir, "ci settings");
+    edit(&dir.join("planc.ci.toml"), "\"allow\"", "\"error\"");
+    let output = diff(dir, &["HEAD", "--config", "planc.ci.toml"]);
+    assert_eq!(output.status, 1, "{}", output.stdout);
+    assert_eq!(
+        problem_rows(&output.stdout),
+        [
+            "added error F002 budget/p/plan.yaml:2:17 funding source `s` has £100 unallocated: £900 allocated of £1,000 available"
+        ]
+    );
+    // Named but not in the revision: nothing to compare with.
+    let output = diff(dir, &["HEAD~1", "--config", "planc.ci.toml"]);
+    assert_eq!(output.status, 2, "{}", output.stdout);
+    assert!(
+        output
+            .stderr
+            .contains("--config planc.ci.toml: not a file at HEAD~1"),
+        "{}",
+        output.stderr
+    );
+}

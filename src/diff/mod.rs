@@ -28,6 +28,8 @@ pub enum DiffError {
     Load(#[from] LoadError),
     #[error("{path}: outside the git repository; diff compares plans inside it")]
     Outside { path: PathBuf },
+    #[error("--config {path}: not a file at {revision}")]
+    ConfigMissing { path: PathBuf, revision: String },
 }
 
 /// A comparison, and what the exit status is made of.
@@ -54,6 +56,14 @@ pub struct Request<'a> {
     /// Markdown for a pull-request comment, else text for a terminal.
     pub markdown: bool,
     pub as_of: Date,
+    /// The options every command takes, as a comparison uses them on both
+    /// sides: `--config` names the planc.toml at that path on each side,
+    /// levels from the command line go over each side's planc.toml.
+    pub settings: &'a compile::Settings,
+    /// `-D warnings`: every warning an error, on both sides.
+    pub warnings_are_errors: bool,
+    /// `--quiet`: errors only.
+    pub quiet: bool,
 }
 
 /// `path`, named from the current directory, as a path from the
@@ -96,12 +106,34 @@ pub fn diff(request: &Request) -> Result<Review, DiffError> {
         .iter()
         .map(|p| from_top(&top, &prefix, p).ok_or_else(|| DiffError::Outside { path: p.clone() }))
         .collect::<Result<Vec<PathBuf>, DiffError>>()?;
-    // Where `planc.toml` is looked for from, as `compile` does on disk.
+    // Which planc.toml: the one named, else the nearest in or above the
+    // first path (or the current directory), as `compile` finds it on disk.
+    let config = match &request.settings.config {
+        Some(path) => Some(
+            from_top(&top, &prefix, path)
+                .ok_or_else(|| DiffError::Outside { path: path.clone() })?,
+        ),
+        None => None,
+    };
     let start = named.first().cloned().unwrap_or_else(|| prefix.clone());
     let at = |revision: &str| -> Result<Side, DiffError> {
         let commit = git::commit(revision)?;
+        let found = revision::Found {
+            named: &named,
+            config: config.as_deref(),
+            start: &start,
+        };
+        let compilation =
+            revision::compile_at(&commit, &found, &request.settings.levels, request.as_of)
+                .map_err(|e| match e {
+                    DiffError::ConfigMissing { path, .. } => DiffError::ConfigMissing {
+                        path,
+                        revision: revision.to_string(),
+                    },
+                    other => other,
+                })?;
         Ok(Side {
-            compilation: revision::compile_at(&commit, &named, &start, request.as_of)?,
+            compilation,
             naming: Naming {
                 top: None,
                 prefix: prefix.clone(),
@@ -112,17 +144,23 @@ pub fn diff(request: &Request) -> Result<Review, DiffError> {
     let mut after = match request.to {
         Some(revision) => at(revision)?,
         None => Side {
-            compilation: compile::compile(request.paths, request.as_of)?,
+            compilation: compile::Session::new(request.paths.to_vec(), request.as_of)
+                .with_settings(request.settings.clone())
+                .compile()?,
             naming: Naming {
                 top: Some(std::fs::canonicalize(&top).unwrap_or(top.clone())),
                 prefix: prefix.clone(),
             },
         },
     };
-    let problems = problems::compare(
-        problems::problems(&mut before.compilation, &before.naming),
-        problems::problems(&mut after.compilation, &after.naming),
+    let promote = request.warnings_are_errors;
+    let mut problems = problems::compare(
+        problems::problems(&mut before.compilation, &before.naming, promote),
+        problems::problems(&mut after.compilation, &after.naming, promote),
     );
+    if request.quiet {
+        problems.keep_errors_only();
+    }
     let unreadable = |side: &Side| -> Vec<String> {
         side.compilation
             .unreadable

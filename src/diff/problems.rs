@@ -77,18 +77,27 @@ impl Problem {
     }
 }
 
-/// A side's problems, taken out of its compilation.
-pub(super) fn problems(compilation: &mut Compilation, naming: &Naming) -> Vec<Problem> {
+/// A side's problems, taken out of its compilation; with `promote`
+/// (`-D warnings`), every warning an error.
+pub(super) fn problems(
+    compilation: &mut Compilation,
+    naming: &Naming,
+    promote: bool,
+) -> Vec<Problem> {
     std::mem::take(&mut compilation.diagnostics)
         .into_sorted()
         .into_iter()
         .map(|d| {
             let (path, line, column) = compilation.sources.locate(d.primary.span);
+            let severity = match d.severity {
+                Severity::Warning if promote => Severity::Error,
+                other => other,
+            };
             Problem {
                 key: Key {
                     path: naming.path_text(path),
                     code: d.code,
-                    severity: d.severity,
+                    severity,
                     message: naming.message(&d.message),
                 },
                 line,
@@ -118,6 +127,13 @@ impl Changes {
             .iter()
             .filter(|p| p.key.severity == Severity::Error)
             .count()
+    }
+
+    /// `--quiet`: the errors alone.
+    pub fn keep_errors_only(&mut self) {
+        for list in [&mut self.added, &mut self.fixed] {
+            list.retain(|p| p.key.severity == Severity::Error);
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -28,8 +28,11 @@ use crate::framework::Framework;
 use crate::git::{self, Entry, GitError};
 use crate::help_syntax;
 use crate::load::{self, PlanFiles, is_plan_file};
+use crate::model::{Id, Level};
 use crate::resolve::{self, Index};
 use crate::source::{SourceFile, SourceMap, Span};
+
+use super::DiffError;
 
 /// How many stored links planc follows from one path.
 const MAX_HOPS: usize = 8;
@@ -165,19 +168,34 @@ fn decode_text(
     }
 }
 
-/// `planc.toml` in `start` or the nearest directory above it up to the
-/// repository's top, read and decoded; without one, the defaults with the
-/// top as root.
+/// Where a side's plans and settings are, as paths from the repository's
+/// top.
+pub(super) struct Found<'a> {
+    /// The plan paths named; none for those planc.toml names.
+    pub named: &'a [PathBuf],
+    /// The planc.toml named with `--config`.
+    pub config: Option<&'a Path>,
+    /// Where planc.toml is looked for from, upwards, when none is named.
+    pub start: &'a Path,
+}
+
+/// The planc.toml `found` names, else the one in `start` or the nearest
+/// directory above it up to the repository's top, read and decoded;
+/// without one, the defaults with the top as root.
 fn config_at(
     commit: &str,
-    start: &Path,
+    found: &Found,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-) -> Result<Config, GitError> {
-    let candidates: Vec<PathBuf> = start
-        .ancestors()
-        .map(|dir| dir.join(config::FILE_NAME))
-        .collect();
+) -> Result<Config, DiffError> {
+    let candidates: Vec<PathBuf> = match found.config {
+        Some(path) => vec![path.to_path_buf()],
+        None => found
+            .start
+            .ancestors()
+            .map(|dir| dir.join(config::FILE_NAME))
+            .collect(),
+    };
     let present: BTreeSet<PathBuf> = git::ls_tree_from_top(commit, &candidates, false)?
         .into_iter()
         .map(|e| e.path)
@@ -199,7 +217,13 @@ fn config_at(
         }
         return Ok(config);
     }
-    Ok(Config::new(PathBuf::new()))
+    match found.config {
+        Some(path) => Err(DiffError::ConfigMissing {
+            path: path.to_path_buf(),
+            revision: commit.to_string(),
+        }),
+        None => Ok(Config::new(PathBuf::new())),
+    }
 }
 
 /// The framework `config` names, read from `commit`, extending or
@@ -425,21 +449,21 @@ fn group<T>(named: &Path, files: Vec<(PathBuf, T)>) -> Vec<(PathBuf, Vec<(PathBu
     plans.into_iter().collect()
 }
 
-/// The plans at `commit`: those under `named` (paths from the repository's
-/// top), else those its `planc.toml` names, else `plans`; `planc.toml` is
-/// looked for from `start` upwards, as on disk.
+/// The plans at `commit`: those named, else those its `planc.toml` names,
+/// else `plans`; `levels` (from the command line) over planc.toml's.
 pub(super) fn compile_at(
     commit: &str,
-    named: &[PathBuf],
-    start: &Path,
+    found: &Found,
+    levels: &[(Id, Level)],
     as_of: Date,
-) -> Result<Compilation, GitError> {
+) -> Result<Compilation, DiffError> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
-    let config = config_at(commit, start, &mut sources, &mut diags)?;
+    let mut config = config_at(commit, found, &mut sources, &mut diags)?;
+    config.checks.extend(levels.iter().cloned());
     let framework = framework_at(commit, &config, &mut sources, &mut diags)?;
-    let paths: Vec<PathBuf> = if !named.is_empty() {
-        named.to_vec()
+    let paths: Vec<PathBuf> = if !found.named.is_empty() {
+        found.named.to_vec()
     } else if !config.plans.is_empty() {
         config.plans.iter().map(|p| lexical(p)).collect()
     } else {
