@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Compile cluster action plans: validate their figures, references and outcome codes",
     long_about = None,
+    after_help = crate::init::HELP_CONFIG,
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -138,6 +139,32 @@ pub enum Command {
         /// changes, rechecking only the plans that changed.
         #[arg(long)]
         watch: bool,
+        /// Apply the fixes planc is certain of first, as `planc fix` does.
+        #[arg(long, conflicts_with = "watch")]
+        fix: bool,
+    },
+    /// Apply the fixes planc is certain of, then validate again.
+    ///
+    /// Only unambiguous fixes are made: an amount with one reading
+    /// (`£36'000` → `36000`), a misspelt field name or id with exactly one
+    /// near match (`cots` → `cost`). No fix changes a figure's value.
+    /// Each file is edited in place, its comments and layout kept; files
+    /// that are links, lie outside the repository or changed since they
+    /// were read are not written.
+    ///
+    /// Exit status: 0 when no errors remain, 1 when some do or a file
+    /// could not be written. With --diff: 0 when there is nothing to fix,
+    /// 1 when there are fixes to apply.
+    Fix {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        /// Print the changes as a unified diff and write nothing; exit 1 if
+        /// there are fixes to apply, 0 if there are none.
+        #[arg(long)]
+        diff: bool,
+        /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Preview the printable plans in a browser: every page is served from
     /// memory and updates by itself when a file is saved.
@@ -224,8 +251,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print planc's manual page (roff), e.g. `planc man > planc.1`.
-    Man,
+    /// Print planc's manual page (roff), e.g. `planc man > planc.1`; with
+    /// --dir, write a page for planc and one for each command.
+    Man {
+        /// Write planc.1 and planc-<command>.1 for every command into DIR
+        /// (pages of those names are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, with a wrong and a right example; without
     /// a code, list them all.
     Explain {

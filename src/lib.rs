@@ -15,6 +15,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod diff;
 pub mod figures;
+pub mod fix;
 pub mod framework;
 pub mod fuzzing;
 pub mod git;

@@ -237,9 +237,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             deny_warnings,
             as_of,
             watch,
+            fix,
         } => {
             if watch {
                 return watch_validate(run, &paths, as_of.as_deref(), format, deny_warnings);
+            }
+            if fix {
+                return validate_fixing(
+                    run,
+                    &paths,
+                    as_of.as_deref(),
+                    format,
+                    deny_warnings,
+                    &mut out,
+                );
             }
             let compilation = compile(run, &paths, as_of.as_deref())?;
             report_validation(run, compilation, format, deny_warnings, &mut out)
@@ -265,6 +276,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             })?;
             Ok(Status::Clean)
         }
+        Command::Fix {
+            paths,
+            diff: true,
+            as_of,
+        } => fix_diff(run, &paths, as_of.as_deref(), &mut out),
+        // The same as `validate --fix`: the fixes, then validation again.
+        Command::Fix {
+            paths,
+            diff: false,
+            as_of,
+        } => validate_fixing(
+            run,
+            &paths,
+            as_of.as_deref(),
+            Format::Human,
+            false,
+            &mut out,
+        ),
         Command::Render {
             paths,
             format,
@@ -349,6 +378,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                     crate::init::Outcome::Kept(path) => {
                         writeln!(out, "kept    {} (it exists)", path.display())?
                     }
+                    crate::init::Outcome::KeptWithoutOut(path) => writeln!(
+                        out,
+                        "kept    {} (it exists; it does not ignore out/, where `planc build` writes: add a line `out/` to it)",
+                        path.display()
+                    )?,
                 }
             }
             writeln!(out, "next: cd {} && planc validate", dir.display())?;
@@ -392,9 +426,41 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             clap_complete::generate(shell, &mut command, "planc", &mut out);
             Ok(Status::Clean)
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
+        Command::Man { dir: None } => {
+            // No `help` subcommand in the pages: every planc-x(1) a page
+            // names is one `planc man --dir` writes.
+            let command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
             clap_mangen::Man::new(command).render(&mut out)?;
+            Ok(Status::Clean)
+        }
+        Command::Man { dir: Some(dir) } => {
+            use anyhow::Context as _;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let mut command =
+                <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+            command.build();
+            // planc.1, then planc-<command>.1 for each command, at any depth.
+            let mut pending = vec![command];
+            let mut written = 0;
+            while let Some(command) = pending.pop() {
+                pending.extend(
+                    command
+                        .get_subcommands()
+                        .filter(|c| !c.is_hide_set())
+                        .cloned(),
+                );
+                let page = clap_mangen::Man::new(command);
+                let path = dir.join(page.get_filename());
+                page.generate_to(&dir)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                written += 1;
+            }
+            writeln!(
+                Reader::new(std::io::stderr()),
+                "planc: wrote {written} manual pages to {}",
+                dir.display()
+            )?;
             Ok(Status::Clean)
         }
         Command::Explain { code: None } => {
@@ -513,6 +579,129 @@ fn ensure_directory(dir: &std::path::Path, option: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `--fix` did not do.
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    /// Files that needed fixing and could not be written.
+    unwritten: usize,
+    /// Fixes another run would not make either: in files not written, or
+    /// left out as the file would not read as intended with them.
+    stuck: usize,
+}
+
+/// `--fix`: a plan read from standard input has no file to write.
+fn refuse_stdin(paths: &[PathBuf], what: &str) -> anyhow::Result<()> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!(
+            "{what} writes plan files: it cannot fix standard input (`planc fix --diff -` shows the fixes)"
+        );
+    }
+    Ok(())
+}
+
+/// `validate --fix` and `planc fix`: makes the fixes planc is certain of,
+/// then validates again and reports as `validate` does. A file that could
+/// not be written fails the run.
+fn validate_fixing(
+    run: &Run,
+    paths: &[PathBuf],
+    date: Option<&str>,
+    format: Format,
+    deny_warnings: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<Status> {
+    refuse_stdin(paths, "fixing")?;
+    let fixed = apply_fixes(run, paths, date)?;
+    let mut compilation = compile(run, paths, date)?;
+    let fixable = compilation
+        .diagnostics
+        .iter_mut()
+        .filter(|d| d.fix.is_some())
+        .count();
+    let status = report_validation(run, compilation, format, deny_warnings, out)?;
+    // Fixes found only now (a source's id is checked once its cost's
+    // amount reads), or left as they overlapped others.
+    let more = fixable.saturating_sub(fixed.stuck);
+    if more > 0 && !run.quiet {
+        writeln!(
+            Reader::new(std::io::stderr().lock()),
+            "planc: {more} more problem{} can be fixed now: run `planc fix` again",
+            if more == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(if fixed.unwritten > 0 {
+        Status::Problems
+    } else {
+        status
+    })
+}
+
+/// Makes the fixes planc is certain of and says what it did.
+fn apply_fixes(run: &Run, paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Fixed> {
+    let compilation = compile(run, paths, date)?;
+    let diagnostics = compilation.diagnostics.into_sorted();
+    let planned = crate::fix::plan(&diagnostics, &compilation.sources);
+    let mut err = Reader::new(std::io::stderr().lock());
+    let (mut problems, mut files, mut unwritten) = (0, 0, 0);
+    let mut stuck = planned.left_out(crate::fix::Why::WouldNotRead);
+    for file in planned.changed() {
+        match crate::fix::write(&compilation.root, file) {
+            Ok(()) => {
+                if !run.quiet {
+                    write!(err, "{}", crate::fix::applied_lines(file))?;
+                }
+                problems += file.problems();
+                files += 1;
+            }
+            Err(e) => {
+                unwritten += 1;
+                stuck += file.applied.len();
+                writeln!(
+                    err,
+                    "planc: {}: not fixed: {e}",
+                    crate::terminal::visible(&compile::display_path(&file.path))
+                )?;
+            }
+        }
+    }
+    if !run.quiet {
+        write!(err, "{}", crate::fix::left_out_lines(&planned))?;
+        writeln!(err, "planc: {}", crate::fix::tally(problems, files))?;
+    }
+    Ok(Fixed { unwritten, stuck })
+}
+
+/// `fix --diff`: the fixes as a unified diff; nothing written.
+fn fix_diff(
+    run: &Run,
+    paths: &[PathBuf],
+    date: Option<&str>,
+    out: &mut impl Write,
+) -> anyhow::Result<Status> {
+    let compilation = compile(run, paths, date)?;
+    let diagnostics = compilation.diagnostics.into_sorted();
+    let planned = crate::fix::plan(&diagnostics, &compilation.sources);
+    write!(out, "{}", crate::fix::unified_diff(&planned))?;
+    let mut err = Reader::new(std::io::stderr().lock());
+    if !run.quiet {
+        write!(err, "{}", crate::fix::left_out_lines(&planned))?;
+    }
+    if planned.problems() == 0 {
+        if !run.quiet {
+            writeln!(err, "planc: nothing to fix")?;
+        }
+        return Ok(Status::Clean);
+    }
+    if !run.quiet {
+        writeln!(
+            err,
+            "planc: {}: run `planc fix` to apply them",
+            crate::fix::pending(&planned)
+        )?;
+    }
+    Ok(Status::Problems)
+}
+
 /// Every check as a Markdown table: the README's list of checks is this
 /// output, and a test keeps the two the same.
 fn checks_table() -> String {
@@ -595,14 +784,17 @@ fn build(
         revision: args.revision.clone(),
         preview: false,
     };
-    let files = render::render(&compilation, &diagnostics, &request)?;
-    progress.finish_and_clear();
     let inputs: Vec<PathBuf> = if paths.is_empty() {
         vec![compilation.root.clone()]
     } else {
         paths.to_vec()
     };
-    render::output::write(&args.out, &files, &inputs, &compilation.root)?;
+    // Each page goes to disk as it is rendered; `out` changes only when
+    // every one is written.
+    let staging = render::output::Staging::begin(&args.out, &inputs, &compilation.root)?;
+    let written = render::render_into(&compilation, &diagnostics, &request, &staging)?;
+    staging.commit()?;
+    progress.finish_and_clear();
     if run.quiet {
         return Ok(if errors {
             Status::Problems
@@ -613,8 +805,8 @@ fn build(
     writeln!(
         Reader::new(std::io::stderr()),
         "planc: wrote {} file{} to {}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
+        written,
+        if written == 1 { "" } else { "s" },
         args.out.display()
     )?;
     Ok(if errors {

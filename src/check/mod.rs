@@ -53,11 +53,20 @@ pub fn apply_levels(plan: &Plan, repository: &[(Id, Level)], diags: &mut Diagnos
             .cloned()
             .collect::<Vec<_>>(),
     );
-    let extents = plan.extents();
     let priorities: Vec<&crate::model::Priority> =
         plan.sections.iter().flat_map(|s| &s.priorities).collect();
+    let has_own_levels = priorities
+        .iter()
+        .any(|p| !p.checks.is_empty() || p.activities.iter().any(|a| !a.checks.is_empty()));
+    if plan_levels.is_empty() && !has_own_levels {
+        return;
+    }
     // Priorities and activities with levels of their own, innermost last.
     let mut scoped: Vec<(crate::source::Span, Vec<(Code, Level)>)> = Vec::new();
+    let extents = match has_own_levels {
+        true => plan.extents(),
+        false => crate::model::Extents::default(),
+    };
     let mut activity_extents = extents.activities.iter();
     for (priority, extent) in priorities.iter().zip(&extents.priorities) {
         if !priority.checks.is_empty() {
@@ -68,9 +77,6 @@ pub fn apply_levels(plan: &Plan, repository: &[(Id, Level)], diags: &mut Diagnos
                 scoped.push((*extent, codes(&activity.checks)));
             }
         }
-    }
-    if plan_levels.is_empty() && scoped.is_empty() {
-        return;
     }
     let within = |outer: crate::source::Span, inner: crate::source::Span| {
         outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end

@@ -56,6 +56,8 @@ pub enum RenderError {
         "{page}: the template wrote {what}; pages carry no active content, so a template may not write it"
     )]
     Active { page: String, what: String },
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
 }
 
 /// Renders a template into a buffer of limited size, and checks that the
@@ -151,12 +153,49 @@ fn css_string(text: &str) -> String {
         .collect()
 }
 
-/// Every output file, by path relative to `--out`.
+/// Where rendered files go, each as soon as it is made (from several
+/// threads): a map in memory, or the staging directory of `--out`.
+pub trait Sink: Sync {
+    fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError>;
+}
+
+impl Sink for std::sync::Mutex<BTreeMap<PathBuf, Vec<u8>>> {
+    fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError> {
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes);
+        Ok(())
+    }
+}
+
+impl Sink for output::Staging {
+    fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError> {
+        Ok(self.add(&path, &bytes)?)
+    }
+}
+
+/// Every output file, by path relative to `--out`, in memory.
 pub fn render(
     compilation: &Compilation,
     diagnostics: &[Diagnostic],
     request: &Request,
 ) -> Result<BTreeMap<PathBuf, Vec<u8>>, RenderError> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    render_into(compilation, diagnostics, request, &files)?;
+    Ok(files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Renders every output file into `sink`, each as soon as it is made, so
+/// that no more than the pages being rendered are held at once. Returns
+/// how many files were written.
+pub fn render_into(
+    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
+    request: &Request,
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
     let guard = match &request.templates {
         Some(dir) => crate::load::guard::Guard::new(&compilation.root, std::slice::from_ref(dir)),
         None => crate::load::guard::Guard::new(&compilation.root, &[]),
@@ -235,7 +274,11 @@ pub fn render(
         .revision
         .clone()
         .unwrap_or_else(|| revisions.text(&plan_files));
-    let mut files = BTreeMap::new();
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let put = |path: PathBuf, bytes: Vec<u8>| {
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink.put(path, bytes)
+    };
     for format in &request.formats {
         match format {
             Format::Html | Format::Markdown => {
@@ -244,9 +287,9 @@ pub fn render(
                 } else {
                     "md"
                 };
-                let pages: Vec<(PathBuf, Vec<u8>)> = views
+                views
                     .par_iter()
-                    .map(|plan| {
+                    .try_for_each(|plan| {
                         let footer = Value::from_safe_string(css_string(&format!(
                             "{} · {}",
                             plan.name, plan.revision
@@ -259,10 +302,8 @@ pub fn render(
                             &file,
                         )?;
                         request.progress.inc(1);
-                        Ok((PathBuf::from(file), bytes))
-                    })
-                    .collect::<Result<_, RenderError>>()?;
-                files.extend(pages);
+                        put(PathBuf::from(file), bytes)
+                    })?;
                 let file = format!("index.{ext}");
                 let bytes = page(
                     &env,
@@ -273,29 +314,25 @@ pub fn render(
                     },
                     &file,
                 )?;
-                files.insert(PathBuf::from(file), bytes);
+                put(PathBuf::from(file), bytes)?;
             }
             Format::Xlsx => {
-                let books: Vec<(PathBuf, Vec<u8>)> = views
-                    .par_iter()
-                    .map(|plan| {
-                        Ok((
-                            PathBuf::from(format!("{}.xlsx", plan.slug)),
-                            xlsx::plan(plan)?,
-                        ))
-                    })
-                    .collect::<Result<_, RenderError>>()?;
-                files.extend(books);
-                files.insert(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?);
+                views.par_iter().try_for_each(|plan| {
+                    put(
+                        PathBuf::from(format!("{}.xlsx", plan.slug)),
+                        xlsx::plan(plan)?,
+                    )
+                })?;
+                put(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?)?;
             }
             Format::Csv => {
-                files.insert(PathBuf::from("activities.csv"), csv::activities(&views)?);
-                files.insert(PathBuf::from("funding.csv"), csv::funding(&views)?);
-                files.insert(PathBuf::from("outcomes.csv"), csv::outcomes(&views)?);
+                put(PathBuf::from("activities.csv"), csv::activities(&views)?)?;
+                put(PathBuf::from("funding.csv"), csv::funding(&views)?)?;
+                put(PathBuf::from("outcomes.csv"), csv::outcomes(&views)?)?;
             }
         }
     }
-    Ok(files)
+    Ok(written.into_inner())
 }
 
 #[cfg(test)]

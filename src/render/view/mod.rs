@@ -49,6 +49,9 @@ pub struct Draft {
     pub problems: Vec<Problem>,
     /// A live preview (`planc serve`) rather than a `--draft` build.
     pub preview: bool,
+    /// Indices into `problems` by file and place.
+    #[serde(skip)]
+    by_place: Vec<usize>,
 }
 
 impl Draft {
@@ -59,22 +62,26 @@ impl Draft {
             _ => 2,
         };
         problems.sort_by_key(rank);
+        let mut by_place: Vec<usize> = (0..problems.len()).collect();
+        by_place.sort_by_key(|&i| (problems[i].span.file.0, problems[i].span.start));
         Draft {
             errors: problems.iter().filter(|p| rank(p) == 0).count(),
             problems,
             preview,
+            by_place,
         }
     }
 
     /// The problems within `extent`: shown beside the item they are about.
     fn within(&self, extent: Span) -> Vec<Problem> {
-        self.problems
+        let key = |p: &Problem| (p.span.file.0, p.span.start);
+        let from = self
+            .by_place
+            .partition_point(|&i| key(&self.problems[i]) < (extent.file.0, extent.start));
+        self.by_place[from..]
             .iter()
-            .filter(|p| {
-                p.span.file == extent.file
-                    && extent.start <= p.span.start
-                    && p.span.start < extent.end
-            })
+            .map(|&i| &self.problems[i])
+            .take_while(|p| key(p) < (extent.file.0, extent.end))
             .cloned()
             .collect()
     }
@@ -724,17 +731,15 @@ pub fn plan_view(
         activities: &figures.activities,
         locate,
     };
-    let activities: Vec<&Activity> = crate::resolve::activities(plan)
-        .map(|(_, _, a)| a)
-        .collect();
-    let extents = plan.extents();
-    let extent_of = |span: Span| {
-        activities
-            .iter()
-            .zip(&extents.activities)
-            .find(|(a, _)| a.span == span)
-            .map(|(_, e)| *e)
+    // Where each activity lies, to place its problems beside it.
+    let extents: std::collections::HashMap<(u32, u32), Span> = match &draft {
+        Some(_) => crate::resolve::activities(plan)
+            .map(|(_, _, a)| (a.span.file.0, a.span.start))
+            .zip(plan.extents().activities)
+            .collect(),
+        None => std::collections::HashMap::new(),
     };
+    let extent_of = |span: Span| extents.get(&(span.file.0, span.start)).copied();
     let mut sections = Vec::new();
     for (section, section_figures) in plan.sections.iter().zip(&figures.sections) {
         let priorities = section
