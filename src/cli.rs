@@ -221,11 +221,13 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Compare the plans at a git revision with the working tree (or with
-    /// the revision given with --to): funds, sections and activities.
+    /// the revision given with --to): funds, sections and activities, and
+    /// the problems the change adds and fixes. Each side is checked with its
+    /// own planc.toml. Exits 1 when the plans have errors after the change.
     Diff {
         /// The revision to compare from, e.g. HEAD~1 or main.
         from: String,
-        /// Plan files or directories [default: plans]
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
         paths: Vec<PathBuf>,
         /// Compare with this revision instead of the working tree.
         #[arg(long, value_name = "REV")]
@@ -233,6 +235,10 @@ pub enum Command {
         /// `human` for a terminal, `md` for a pull-request comment.
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
+        /// Exit 1 when any figure differs too (a plan added or removed, a
+        /// source, section or activity changed), like `git diff --exit-code`.
+        #[arg(long)]
+        exit_code: bool,
         /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,

@@ -104,8 +104,86 @@ pub fn ls_tree(revision: &str, paths: &[PathBuf]) -> Result<Vec<Entry>, GitError
     let head = ["ls-tree", "-r", "-l", "-z", revision, "--"];
     let mut args: Vec<&OsStr> = head.iter().map(OsStr::new).collect();
     args.extend(paths.iter().map(|p| p.as_os_str()));
-    let listing = run(None, &args)?;
-    Ok(listing
+    Ok(parse_listing(&run(None, &args)?))
+}
+
+/// The commit `revision` names, as its object id: both sides of a
+/// comparison read one fixed tree however the names move meanwhile. A
+/// revision that reads as an option is refused, never passed on.
+pub fn commit(revision: &str) -> Result<String, GitError> {
+    if revision.starts_with('-') {
+        return Err(GitError::Failed {
+            args: format!("rev-parse {revision}"),
+            message: "a revision cannot start with `-`".into(),
+        });
+    }
+    let spec = format!("{revision}^{{commit}}");
+    let id = run(
+        None,
+        &[
+            OsStr::new("rev-parse"),
+            OsStr::new("--verify"),
+            OsStr::new("--quiet"),
+            OsStr::new(&spec),
+        ],
+    )
+    .map_err(|_| GitError::Failed {
+        args: format!("rev-parse {revision}"),
+        message: format!("`{revision}` is not a commit in this repository"),
+    })?;
+    Ok(String::from_utf8_lossy(&id).trim().to_string())
+}
+
+/// The top of the working tree (as git has it, links resolved) and the
+/// current directory's path below it (empty at the top).
+pub fn top_and_prefix() -> Result<(PathBuf, PathBuf), GitError> {
+    let output = run(
+        None,
+        &[
+            OsStr::new("rev-parse"),
+            OsStr::new("--show-toplevel"),
+            OsStr::new("--show-prefix"),
+        ],
+    )?;
+    let mut lines = output.split(|b| *b == b'\n');
+    let top = path_from_bytes(lines.next().unwrap_or_default());
+    let prefix = path_from_bytes(lines.next().unwrap_or_default());
+    Ok((top, prefix))
+}
+
+/// `git ls-tree -l -z --full-tree`, recursive or not: the entries at
+/// `paths`, each a path from the repository's top, at `revision`. The
+/// paths are taken literally (no pathspec magic such as `:(top)` or
+/// globs): a name in a plan repository's `planc.toml` picks out nothing
+/// but itself.
+pub fn ls_tree_from_top(
+    revision: &str,
+    paths: &[PathBuf],
+    recursive: bool,
+) -> Result<Vec<Entry>, GitError> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<&OsStr> = vec![OsStr::new("--literal-pathspecs"), OsStr::new("ls-tree")];
+    if recursive {
+        args.push(OsStr::new("-r"));
+    }
+    let options = ["-l", "-z", "--full-tree", revision, "--"];
+    args.extend(options.iter().map(OsStr::new));
+    // The top itself is `.`: git refuses an empty pathspec.
+    let dot = PathBuf::from(".");
+    args.extend(paths.iter().map(|p| {
+        if p.as_os_str().is_empty() {
+            dot.as_os_str()
+        } else {
+            p.as_os_str()
+        }
+    }));
+    Ok(parse_listing(&run(None, &args)?))
+}
+
+fn parse_listing(listing: &[u8]) -> Vec<Entry> {
+    listing
         .split(|b| *b == 0)
         .filter(|record| !record.is_empty())
         .filter_map(|record| {
@@ -120,7 +198,7 @@ pub fn ls_tree(revision: &str, paths: &[PathBuf]) -> Result<Vec<Entry>, GitError
                 path: path_from_bytes(&record[tab + 1..]),
             })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(unix)]

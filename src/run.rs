@@ -393,17 +393,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             paths,
             to,
             format,
+            exit_code,
             as_of: date,
         } => {
-            let text = crate::diff::diff(
-                &from,
-                to.as_deref(),
-                &paths,
-                format == crate::cli::DiffFormat::Md,
-                as_of(date.as_deref())?,
-            )?;
-            write!(out, "{text}")?;
-            Ok(Status::Clean)
+            let review = crate::diff::diff(&crate::diff::Request {
+                from: &from,
+                to: to.as_deref(),
+                paths: &paths,
+                markdown: format == crate::cli::DiffFormat::Md,
+                as_of: as_of(date.as_deref())?,
+                settings: &run.settings,
+                warnings_are_errors: run.warnings_are_errors,
+                quiet: run.quiet,
+            })?;
+            write!(out, "{}", review.text)?;
+            // Errors after the change fail the review, as `validate` would;
+            // with --exit-code, so does any change in the figures.
+            Ok(
+                if review.errors_after > 0 || (exit_code && review.figures_differ) {
+                    Status::Problems
+                } else {
+                    Status::Clean
+                },
+            )
         }
         Command::Schema => {
             write!(out, "{}", crate::schema::json())?;

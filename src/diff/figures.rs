@@ -1,124 +1,16 @@
-//! `planc diff`: the plans at a git revision against the working tree (or
-//! another revision): funds per source and section before and after, and
-//! activities added, removed, re-costed, re-scheduled or re-rated. Reads the
-//! revision through `git`, never touching the working tree.
+//! The figures of a change, plan by plan: funds per source and section
+//! before and after, and activities added, removed, re-costed,
+//! re-scheduled or re-rated.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-
-use crate::compile::{self, Compilation};
-use crate::config::DEFAULT_MAX_FILE_BYTES;
+use crate::compile::Compilation;
 use crate::figures::{PlanFigures, Sum};
-use crate::git;
-use crate::load::is_plan_file;
 use crate::model::{CostKind, Plan, Rag};
 use crate::money::{Money, format_gbp};
 use crate::render::view::total_text;
 
-/// The plan files under `paths` at `revision`, with their text, as planc
-/// would find them on disk. Links stored in git are followed while they
-/// stay inside the repository; a blob over `limit` bytes is an error, not
-/// read.
-fn files_at(
-    revision: &str,
-    paths: &[PathBuf],
-    limit: u64,
-) -> Result<Vec<(PathBuf, String)>, git::GitError> {
-    let mut files = Vec::new();
-    // Each path is listed once, however many stored links lead to it; each
-    // blob is read once, however many paths hold it; and all the blobs read
-    // stay within a budget of bytes.
-    let mut listed: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    let mut read: BTreeMap<String, String> = BTreeMap::new();
-    let mut budget = limit.saturating_mul(16);
-    let mut pending: Vec<(PathBuf, usize)> = paths.iter().map(|p| (p.clone(), 0)).collect();
-    while let Some((path, hops)) = pending.pop() {
-        if !listed.insert(path.clone()) {
-            continue;
-        }
-        for entry in git::ls_tree(revision, std::slice::from_ref(&path))? {
-            if entry.mode == "120000" {
-                // A link: followed a few hops, inside the repository only.
-                let target = git::blob(&entry, revision, 4096)?;
-                if let Some(target) = git::link_target(&entry.path, &target)
-                    && hops < 8
-                {
-                    pending.push((target, hops + 1));
-                }
-                continue;
-            }
-            let path = &entry.path;
-            if entry.kind != "blob"
-                || !is_plan_file(path)
-                || path.components().any(|c| c.as_os_str() == "templates")
-            {
-                continue;
-            }
-            // The budget counts every file's text, read or repeated.
-            let size = entry.size.unwrap_or(0);
-            if size > budget {
-                return Err(git::GitError::TooLarge {
-                    path: path.display().to_string(),
-                    revision: revision.to_string(),
-                    size,
-                    limit: budget,
-                });
-            }
-            let text = match read.get(&entry.object) {
-                Some(text) => text.clone(),
-                None => {
-                    let text =
-                        String::from_utf8_lossy(&git::blob(&entry, revision, limit)?).into_owned();
-                    read.insert(entry.object.clone(), text.clone());
-                    text
-                }
-            };
-            budget = budget.saturating_sub(text.len() as u64);
-            files.push((path.clone(), text));
-        }
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    Ok(files)
-}
-
-/// Groups files into plans by the rule `load` uses: the shallowest directory
-/// that directly holds plan files is a plan of every file below it.
-fn group(files: Vec<(PathBuf, String)>) -> Vec<(PathBuf, Vec<(PathBuf, String)>)> {
-    let holders: std::collections::BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
-        .collect();
-    let mut plans: BTreeMap<PathBuf, Vec<(PathBuf, String)>> = BTreeMap::new();
-    for (path, text) in files {
-        let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let plan_dir = parent
-            .ancestors()
-            .filter(|a| holders.contains(*a))
-            .last()
-            .map_or_else(|| parent.clone(), Path::to_path_buf);
-        let key = if plan_dir.as_os_str().is_empty() {
-            path.clone()
-        } else {
-            plan_dir
-        };
-        plans.entry(key).or_default().push((path, text));
-    }
-    plans.into_iter().collect()
-}
-
-/// The compiled plans on one side of the comparison.
-fn side(revision: Option<&str>, paths: &[PathBuf], as_of: Date) -> anyhow::Result<Compilation> {
-    match revision {
-        None => Ok(compile::compile(paths, as_of)?),
-        Some(rev) => Ok(compile::compile_texts(
-            group(files_at(rev, paths, DEFAULT_MAX_FILE_BYTES)?),
-            as_of,
-        )),
-    }
-}
+use super::table;
 
 struct Side<'a> {
     plan: &'a Plan,
@@ -225,71 +117,17 @@ fn activity_facts(plan: &Plan) -> BTreeMap<String, (String, String, String, Stri
     facts
 }
 
-/// A table as Markdown, or as aligned text for a terminal.
-fn table(markdown: bool, headers: &[&str], rows: &[Vec<String>]) -> String {
-    if rows.is_empty() {
-        return String::new();
-    }
-    if markdown {
-        let mut out = format!(
-            "| {} |\n|{}\n",
-            headers.join(" | "),
-            " --- |".repeat(headers.len())
-        );
-        for row in rows {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|c| crate::render::templates::markdown_cell(c))
-                .collect();
-            out.push_str(&format!("| {} |\n", cells.join(" | ")));
-        }
-        return out + "\n";
-    }
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| crate::terminal::visible(c).into_owned())
-                .collect()
-        })
-        .collect();
-    let rows = &rows;
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::from("  ");
-        for (i, c) in cells.iter().enumerate() {
-            s.push_str(c);
-            s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-        }
-        s.trim_end().to_string() + "\n"
-    };
-    let mut out = line(headers.to_vec());
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out + "\n"
-}
-
-pub fn diff(
-    from: &str,
-    to: Option<&str>,
-    paths: &[PathBuf],
+/// The figures section, and whether any figure differs: a plan added or
+/// removed, a source, section or activity changed.
+/// `unreadable` names, before and after, the plans that could not be read.
+pub(super) fn compare(
+    before: &Compilation,
+    after: &Compilation,
+    unreadable: [&[String]; 2],
     markdown: bool,
-    as_of: Date,
-) -> anyhow::Result<String> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from("plans")]
-    } else {
-        paths.to_vec()
-    };
-    let before = side(Some(from), &paths, as_of)?;
-    let after = side(to, &paths, as_of)?;
-    let (before_plans, after_plans) = (by_id(&before), by_id(&after));
+) -> (String, bool) {
+    let (before_plans, after_plans) = (by_id(before), by_id(after));
+    let mut differ = false;
     let mut ids: Vec<&String> = before_plans.keys().chain(after_plans.keys()).collect();
     ids.sort();
     ids.dedup();
@@ -304,6 +142,7 @@ pub fn diff(
     for id in ids {
         let (b, a) = (before_plans.get(id), after_plans.get(id));
         let name = a.or(b).map_or("", |s| s.plan.name.as_str());
+        differ |= b.is_none() || a.is_none();
         match (b, a) {
             (None, Some(_)) => out.push_str(&heading(if before.unreadable.is_empty() {
                 format!("Plan {id} ({name}): added")
@@ -418,6 +257,7 @@ pub fn diff(
                     out.push('\n');
                     continue;
                 }
+                differ = true;
                 let total_change =
                     sum_change(Some(&b.figures.allocated), Some(&a.figures.allocated));
                 out.push_str(&heading(format!(
@@ -465,8 +305,8 @@ pub fn diff(
         }
     }
     // A plan that cannot be read is not a plan removed.
-    for (side, compilation) in [("before", &before), ("after", &after)] {
-        for path in compilation.unreadable_paths() {
+    for (side, paths) in ["before", "after"].into_iter().zip(unreadable) {
+        for path in paths {
             out.push_str(&heading(format!(
                 "Plan at {path}: could not be read {side} the change (run `planc validate`)"
             )));
@@ -475,5 +315,5 @@ pub fn diff(
     if out.is_empty() {
         out.push_str("No plans found on either side.\n");
     }
-    Ok(out)
+    (out, differ)
 }
