@@ -32,6 +32,15 @@ const HEIGHT: u32 = 900;
 /// The whole run, all pages at all widths, is stopped past this.
 const TIME_LIMIT: Duration = Duration::from_secs(600);
 const AXE_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/// axe's rules beyond WCAG's letter that the pages keep too: headings
+/// without a skipped level, one `<main>`, one `<h1>`, everything inside a
+/// landmark.
+const AXE_BEST_PRACTICES: [&str; 4] = [
+    "heading-order",
+    "landmark-one-main",
+    "page-has-heading-one",
+    "region",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -227,6 +236,9 @@ struct Check {
     inner_width: u64,
     scroll_width: u64,
     violations: Vec<Value>,
+    /// Amounts broken over lines, chart text shrunk or cut, tables that
+    /// cannot scroll.
+    unreadable: Vec<Value>,
 }
 
 fn check_page(browser: &mut Browser, session: &str, axe: &str, url: &str, width: u32) -> Value {
@@ -257,6 +269,7 @@ fn check_page(browser: &mut Browser, session: &str, axe: &str, url: &str, width:
     );
     browser.evaluate(session, axe);
     let tags = serde_json::to_string(&AXE_TAGS).unwrap();
+    let extra = serde_json::to_string(&AXE_BEST_PRACTICES).unwrap();
     browser.evaluate(
         session,
         &format!(
@@ -264,10 +277,31 @@ fn check_page(browser: &mut Browser, session: &str, axe: &str, url: &str, width:
                 const size = {{ inner: window.innerWidth, scroll: document.documentElement.scrollWidth }};
                 const r = await axe.run(document, {{
                     runOnly: {{ type: 'tag', values: {tags} }},
+                    rules: Object.fromEntries({extra}.map(id => [id, {{ enabled: true }}])),
                     resultTypes: ['violations'],
                 }});
+                const unreadable = [];
+                const name = el => el.outerHTML.slice(0, 160);
+                for (const el of document.querySelectorAll('.amount, .figure')) {{
+                    if (el.getClientRects().length > 1) unreadable.push('an amount broken over lines: ' + name(el));
+                }}
+                for (const el of document.querySelectorAll('.chart-label, .chart-value, .chart figcaption')) {{
+                    const px = parseFloat(getComputedStyle(el).fontSize);
+                    if (px < 12) unreadable.push(px + ' px chart text: ' + name(el));
+                    if (el.scrollWidth > el.clientWidth + 1) unreadable.push('chart text cut: ' + name(el));
+                }}
+                for (const el of document.querySelectorAll('svg text')) {{
+                    const px = el.getBoundingClientRect().height;
+                    if (px < 12) unreadable.push('SVG text drawn ' + px.toFixed(1) + ' px high: ' + name(el));
+                }}
+                for (const el of document.querySelectorAll('table')) {{
+                    const box = el.parentElement;
+                    if (el.closest('.trace-lines, details') || box.classList.contains('table-scroll')) continue;
+                    unreadable.push('a table that cannot scroll inside itself: ' + name(el));
+                }}
                 return {{
                     ...size,
+                    unreadable,
                     violations: r.violations.map(v => ({{
                         id: v.id, impact: v.impact, help: v.help,
                         nodes: v.nodes.map(n => n.target.join(' ') + '  ' + n.html.slice(0, 160)),
@@ -339,6 +373,7 @@ fn every_page_passes_axe_at_desktop_and_phone_widths_without_scrolling_sideways(
                 inner_width: result["inner"].as_u64().unwrap(),
                 scroll_width: result["scroll"].as_u64().unwrap(),
                 violations: result["violations"].as_array().unwrap().clone(),
+                unreadable: result["unreadable"].as_array().unwrap().clone(),
             });
         }
     }
@@ -377,6 +412,14 @@ fn every_page_passes_axe_at_desktop_and_phone_widths_without_scrolling_sideways(
                 text.push_str(&format!("\n    {}", n.as_str().unwrap_or("")));
             }
             failures.push(text);
+        }
+        for u in &c.unreadable {
+            failures.push(format!(
+                "{} at {} px: {}",
+                c.page,
+                c.width,
+                u.as_str().unwrap_or("")
+            ));
         }
         if c.scroll_width > c.inner_width {
             failures.push(format!(
