@@ -1,8 +1,11 @@
-//! The built pages as people read them: every page of the bundled plans is
+//! The built pages as people read them: every page of the bundled plans,
+//! and the plan with every field with Markdown headings in its free text, is
 //! opened in headless Chromium at 1280 and at 320 CSS pixels wide, and
-//! axe-core checks it against WCAG 2.0 and 2.1, levels A and AA. At 320 px
-//! the page must also be no wider than the window: wide tables scroll inside
-//! themselves instead of pushing the page sideways.
+//! axe-core checks it against WCAG 2.0 and 2.1, levels A and AA (and a few
+//! of its best practices: headings, landmarks). At 320 px the page must also
+//! be no wider than the window: wide tables scroll inside themselves instead
+//! of pushing the page sideways. Amounts stay on one line, chart text keeps
+//! its size and is never cut, and no heading skips a level.
 //!
 //! Chromium is driven over the DevTools protocol on a pipe
 //! (`--remote-debugging-pipe`), which sets the viewport exactly (a headless
@@ -290,6 +293,12 @@ fn check_page(browser: &mut Browser, session: &str, axe: &str, url: &str, width:
                     if (px < 12) unreadable.push(px + ' px chart text: ' + name(el));
                     if (el.scrollWidth > el.clientWidth + 1) unreadable.push('chart text cut: ' + name(el));
                 }}
+                let level = 0;
+                for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {{
+                    const next = Number(h.tagName[1]);
+                    if (next > level + 1) unreadable.push('a heading skips a level (h' + level + ' to h' + next + '): ' + name(h));
+                    level = next;
+                }}
                 for (const el of document.querySelectorAll('svg text')) {{
                     const px = el.getBoundingClientRect().height;
                     if (px < 12) unreadable.push('SVG text drawn ' + px.toFixed(1) + ' px high: ' + name(el));
@@ -312,6 +321,34 @@ fn check_page(browser: &mut Browser, session: &str, axe: &str, url: &str, width:
     )
 }
 
+/// Builds the plans at `plans` (relative to `dir`) into `out`.
+fn build(dir: &Path, plans: &Path, out: &Path) {
+    let build = Command::new(env!("CARGO_BIN_EXE_planc"))
+        .current_dir(dir)
+        .arg("build")
+        .arg(plans)
+        .arg("--out")
+        .arg(out)
+        .args(["--revision", "test", "--as-of", "2008-06-30"])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}
+
+fn html_pages(out: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    pages
+}
+
 #[test]
 fn every_page_passes_axe_at_desktop_and_phone_widths_without_scrolling_sideways() {
     let Some(chromium) = find_chromium() else {
@@ -324,26 +361,58 @@ fn every_page_passes_axe_at_desktop_and_phone_widths_without_scrolling_sideways(
 
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("out");
-    let build = Command::new(env!("CARGO_BIN_EXE_planc"))
-        .current_dir(root())
-        .args(["build", "plans", "--out"])
-        .arg(&out)
-        .args(["--revision", "test", "--as-of", "2008-06-30"])
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    pages.sort();
+    build(root(), Path::new("plans"), &out);
+    let mut pages = html_pages(&out);
     // The index and the four bundled plans.
     assert_eq!(pages.len(), 5, "{pages:?}");
+
+    // Free text with Markdown headings, in every place a template shows
+    // it: the plan with every field, its text given headings of every level,
+    // some skipping one.
+    let every = temp.path().join("every-field");
+    std::fs::create_dir(&every).unwrap();
+    std::fs::copy(
+        root().join("tests/every-field/planc.toml"),
+        every.join("planc.toml"),
+    )
+    .unwrap();
+    let mut plan = std::fs::read_to_string(root().join("tests/every-field/plan.yaml")).unwrap();
+    for (field, text) in [
+        (
+            "summary: A summary.",
+            "# Aims\\n\\nA summary.\\n\\n### In detail\\n\\nMore.",
+        ),
+        ("monitoring: Termly reports.", "## Reports\\n\\nTermly."),
+        (
+            "description: Health work.",
+            "# Context\\n\\nHealth.\\n\\n#### Deeper\\n\\nText.",
+        ),
+        (
+            "description: Clubs.",
+            "# Clubs\\n\\nAfter school.\\n\\n## When\\n\\nWeekly.",
+        ),
+    ] {
+        assert!(plan.contains(field), "tests/every-field/plan.yaml: {field}");
+        let key = field.split(':').next().unwrap();
+        plan = plan.replace(field, &format!("{key}: \"{text}\""));
+    }
+    std::fs::write(every.join("plan.yaml"), plan).unwrap();
+    let every_out = temp.path().join("every-field-out");
+    build(&every, Path::new("."), &every_out);
+    let page = every_out.join("every-field.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    for heading in [
+        "<h3>Aims</h3>",
+        "<h4>In detail</h4>",
+        "<h4>Reports</h4>",
+        "<h3>Context</h3>",
+        "<h4>Deeper</h4>",
+        "<h4>Clubs</h4>",
+        "<h5>When</h5>",
+    ] {
+        assert!(html.contains(heading), "every-field.html has no {heading}");
+    }
+    pages.push(page);
 
     let mut browser = Browser::launch(&chromium);
     let target = browser.call(None, "Target.createTarget", json!({ "url": "about:blank" }));
