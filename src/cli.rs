@@ -10,10 +10,52 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Compile cluster action plans: validate their figures, references and outcome codes",
     long_about = None,
+    after_help = crate::init::HELP_CONFIG,
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print errors only: no warnings, notes or closing summary line.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Colour in messages: `auto` colours a terminal unless NO_COLOR is set
+    /// (CLICOLOR_FORCE colours any output).
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The planc.toml to use, instead of the one found in or above the plans'
+    /// directory; its directory is the repository.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+    /// Allow a check (a code or name, e.g. D002) for this run; repeatable.
+    /// Levels on the command line replace planc.toml's; a plan's own
+    /// levels and allow comments still apply.
+    #[arg(short = 'A', long = "allow", value_name = "CODE", global = true)]
+    pub allow: Vec<String>,
+    /// Report a check as a warning for this run; repeatable.
+    #[arg(short = 'W', long = "warn", value_name = "CODE", global = true)]
+    pub warn: Vec<String>,
+    /// Report a check as an error for this run; repeatable. `-D warnings`
+    /// makes every warning an error.
+    #[arg(short = 'D', long = "deny", value_name = "CODE", global = true)]
+    pub deny: Vec<String>,
+    /// The name messages give a plan read from standard input (`-`); a
+    /// name ending in `.toml` reads it as TOML.
+    #[arg(long, value_name = "NAME", global = true, default_value = "stdin.yaml")]
+    pub stdin_filename: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,7 +103,7 @@ pub enum DiffFormat {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// The directory to write; it is replaced whole [default: out]
+    /// The directory to write; it is replaced whole
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// Render plans with errors too, under a "DRAFT" banner listing them.
@@ -90,6 +132,55 @@ pub enum Command {
         /// Exit 1 on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Validate again whenever a plan file, planc.toml or the framework
+        /// changes, rechecking only the plans that changed.
+        #[arg(long)]
+        watch: bool,
+        /// Apply the fixes planc is certain of first, as `planc fix` does.
+        #[arg(long, conflicts_with = "watch")]
+        fix: bool,
+    },
+    /// Apply the fixes planc is certain of, then validate again.
+    ///
+    /// Only unambiguous fixes are made: an amount with one reading
+    /// (`£36'000` → `36000`), a misspelt field name or id with exactly one
+    /// near match (`cots` → `cost`). No fix changes a figure's value.
+    /// Each file is edited in place, its comments and layout kept; files
+    /// that are links, lie outside the repository or changed since they
+    /// were read are not written.
+    ///
+    /// Exit status: 0 when no errors remain, 1 when some do or a file
+    /// could not be written. With --diff: 0 when there is nothing to fix,
+    /// 1 when there are fixes to apply.
+    Fix {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        /// Print the changes as a unified diff and write nothing; exit 1 if
+        /// there are fixes to apply, 0 if there are none.
+        #[arg(long)]
+        diff: bool,
+        /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Preview the printable plans in a browser: every page is served from
+    /// memory and updates by itself when a file is saved.
+    Serve {
+        /// Plan files or directories [default: the plans planc.toml names, else ./plans]
+        paths: Vec<PathBuf>,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Only this machine can reach the
+        /// default; another address shows the plans to the network.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Templates overriding the built-in ones [default: the repository's templates/]
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
         /// Judge status freshness as of this date (YYYY-MM-DD) [default: today]
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -154,8 +245,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print planc's manual page (roff), e.g. `planc man > planc.1`.
-    Man,
+    /// Print planc's manual page (roff), e.g. `planc man > planc.1`; with
+    /// --dir, write a page for planc and one for each command.
+    Man {
+        /// Write planc.1 and planc-<command>.1 for every command into DIR
+        /// (pages of those names are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, with a wrong and a right example; without
     /// a code, list them all.
     Explain {

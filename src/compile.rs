@@ -2,7 +2,9 @@
 //! Every file is loaded and decoded and every problem collected; a plan
 //! with a file that does not parse goes no further than decoding.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -16,7 +18,7 @@ use crate::figures::{self, PlanFigures};
 use crate::framework::Framework;
 use crate::help_syntax;
 use crate::load::guard::Guard;
-use crate::load::{self, FoundPlan, LoadError, PlanFiles};
+use crate::load::{self, LoadError, PlanFiles};
 use crate::model::Plan;
 use crate::resolve::{self, Index};
 use crate::source::{SourceFile, SourceMap, Span};
@@ -31,12 +33,23 @@ pub struct Compilation {
     pub root: PathBuf,
     pub sources: SourceMap,
     pub framework: Framework,
-    pub plans: Vec<CompiledPlan>,
+    pub plans: Vec<Arc<CompiledPlan>>,
     pub diagnostics: Diagnostics,
     /// Plans that could not be compiled (a file that does not parse, no
     /// header): their figures are missing from every roll-up, which is
     /// then unknown.
     pub unreadable: Vec<PathBuf>,
+}
+
+/// The repository root for `paths`: where `planc.toml` is, else the
+/// current directory.
+pub fn repository_root(paths: &[PathBuf]) -> PathBuf {
+    let start = paths
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    load::find_config(&start)
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Which plans to compile: the paths given, else those `planc.toml` names,
@@ -102,72 +115,251 @@ fn load_framework(
 }
 
 pub fn compile(paths: &[PathBuf], as_of: Date) -> Result<Compilation, LoadError> {
-    let mut sources = SourceMap::default();
-    let mut diags = Diagnostics::default();
-    let start = paths
-        .first()
-        .map_or_else(|| PathBuf::from("."), Clone::clone);
-    let config = match load::find_config(&start) {
-        Some(path) => load::read_config(&path, &mut sources, &mut diags),
-        None => Config::new(PathBuf::from(".")),
-    };
-    let guard = Guard::new(&config.root, paths);
-    let framework = load_framework(&config, &guard, &mut sources, &mut diags);
-    let found = load::find(
-        &plan_paths(paths, &config),
-        &guard,
-        &mut sources,
-        &mut diags,
-    )?;
-    // Each plan is read, parsed, compiled and its value tree dropped on its
-    // own, in parallel; file ids are fixed in advance so that the files
-    // join the source map in plan order.
-    let mut next = sources.next_id().0;
-    let numbered: Vec<(FoundPlan, u32)> = found
-        .into_iter()
-        .map(|plan| {
-            let first = next;
-            next = next.saturating_add(u32::try_from(plan.files.len()).unwrap_or(u32::MAX));
-            (plan, first)
-        })
-        .collect();
-    let results: Vec<(Vec<SourceFile>, Result<CompiledPlan, PathBuf>, Diagnostics)> = numbered
-        .into_par_iter()
-        .map(|(plan, first)| {
-            let path = plan.path.clone();
-            let mut plan_diags = Diagnostics::default();
-            let (files, plan_files) =
-                load::read_plan(plan, first, config.max_file_bytes, &guard, &mut plan_diags);
-            let compiled =
-                compile_plan(plan_files, &config, &framework, as_of, &mut plan_diags).ok_or(path);
-            (files, compiled, plan_diags)
-        })
-        .collect();
-    let mut plans = Vec::new();
-    let mut unreadable = Vec::new();
-    for (files, compiled, plan_diags) in results {
-        for file in files {
-            sources.push(file);
-        }
-        diags.extend(plan_diags);
-        match compiled {
-            Ok(plan) => plans.push(plan),
-            Err(path) => unreadable.push(path),
+    Session::new(paths.to_vec(), as_of).compile()
+}
+
+/// Compiles the same paths again and again (a preview server, `--watch`),
+/// recompiling only the plans whose files changed: a plan is taken from the
+/// last compilation when its files are the same files, unchanged on disk
+/// (size, modification time, inode), numbered from the same file id, under
+/// the same planc.toml and framework. The checks across plans, levels and
+/// help texts are applied afresh each time.
+pub struct Session {
+    paths: Vec<PathBuf>,
+    as_of: Date,
+    settings: Settings,
+    /// The texts of planc.toml and the framework the cache was made under.
+    basis: Vec<Arc<SourceFile>>,
+    cache: HashMap<PathBuf, Slot>,
+    /// How many plans the last compilation compiled rather than reused.
+    pub recompiled: usize,
+}
+
+struct Slot {
+    first: u32,
+    stamps: Vec<(PathBuf, Option<Stamp>)>,
+    files: Vec<Arc<SourceFile>>,
+    result: Result<Arc<CompiledPlan>, PathBuf>,
+    diags: Diagnostics,
+}
+
+/// What tells a file changed without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+        inode: meta.ino(),
+    })
+}
+
+impl Session {
+    pub fn new(paths: Vec<PathBuf>, as_of: Date) -> Self {
+        Session {
+            paths,
+            as_of,
+            settings: Settings::default(),
+            basis: Vec::new(),
+            cache: HashMap::new(),
+            recompiled: 0,
         }
     }
+
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    pub fn compile(&mut self) -> Result<Compilation, LoadError> {
+        let mut sources = SourceMap::default();
+        let mut diags = Diagnostics::default();
+        let start = self
+            .paths
+            .first()
+            .filter(|p| p.as_os_str() != "-")
+            .map_or_else(|| PathBuf::from("."), Clone::clone);
+        let config_path = self
+            .settings
+            .config
+            .clone()
+            .or_else(|| load::find_config(&start));
+        let mut config = match config_path {
+            Some(path) => load::read_config(&path, &mut sources, &mut diags),
+            None => Config::new(PathBuf::from(".")),
+        };
+        // The command line's levels over planc.toml's, under a plan's own.
+        config.checks.extend(self.settings.levels.iter().cloned());
+        if let Some((name, text)) = &self.settings.stdin {
+            return Ok(self.compile_text(config, name, text, sources, diags));
+        }
+        let guard = Guard::new(&config.root, &self.paths);
+        let framework = load_framework(&config, &guard, &mut sources, &mut diags);
+        let basis = sources.files().to_vec();
+        let same_basis = basis.len() == self.basis.len()
+            && basis
+                .iter()
+                .zip(&self.basis)
+                .all(|(a, b)| a.path == b.path && a.text == b.text);
+        if !same_basis {
+            self.cache.clear();
+            self.basis = basis;
+        }
+        let found = load::find(
+            &plan_paths(&self.paths, &config),
+            &guard,
+            &mut sources,
+            &mut diags,
+        )?;
+        // File ids are fixed in advance so that the files join the source
+        // map in plan order; a plan is stamped before it is read, so that a
+        // change while it is read is seen next time.
+        let mut next = sources.next_id().0;
+        let mut reused = Vec::new();
+        let mut stale = Vec::new();
+        for plan in found {
+            let first = next;
+            next = next.saturating_add(u32::try_from(plan.files.len()).unwrap_or(u32::MAX));
+            let stamps: Vec<(PathBuf, Option<Stamp>)> =
+                plan.files.iter().map(|f| (f.clone(), stamp(f))).collect();
+            match self.cache.remove(&plan.path) {
+                Some(slot)
+                    if slot.first == first
+                        && slot.stamps == stamps
+                        && stamps.iter().all(|(_, s)| s.is_some()) =>
+                {
+                    reused.push((plan.path, slot))
+                }
+                _ => stale.push((plan, first, stamps)),
+            }
+        }
+        self.recompiled = stale.len();
+        let (config_ref, framework_ref, as_of) = (&config, &framework, self.as_of);
+        let guard_ref = &guard;
+        let compiled: Vec<(PathBuf, Slot)> = stale
+            .into_par_iter()
+            .map(|(plan, first, stamps)| {
+                let path = plan.path.clone();
+                let mut plan_diags = Diagnostics::default();
+                let (files, plan_files) = load::read_plan(
+                    plan,
+                    first,
+                    config_ref.max_file_bytes,
+                    guard_ref,
+                    &mut plan_diags,
+                );
+                let result = compile_plan(
+                    plan_files,
+                    config_ref,
+                    framework_ref,
+                    as_of,
+                    &mut plan_diags,
+                )
+                .map(Arc::new)
+                .ok_or_else(|| path.clone());
+                let slot = Slot {
+                    first,
+                    stamps,
+                    files: files.into_iter().map(Arc::new).collect(),
+                    result,
+                    diags: plan_diags,
+                };
+                (path, slot)
+            })
+            .collect();
+        let mut slots: Vec<(PathBuf, Slot)> = reused.into_iter().chain(compiled).collect();
+        slots.sort_by_key(|(_, slot)| slot.first);
+        let mut plans = Vec::new();
+        let mut unreadable = Vec::new();
+        // Plans no longer found are forgotten.
+        self.cache.clear();
+        for (path, slot) in slots {
+            for file in &slot.files {
+                sources.push(Arc::clone(file));
+            }
+            diags.extend(slot.diags.clone());
+            match &slot.result {
+                Ok(plan) => plans.push(Arc::clone(plan)),
+                Err(path) => unreadable.push(path.clone()),
+            }
+            self.cache.insert(path, slot);
+        }
+        Ok(finish(config, framework, sources, diags, plans, unreadable))
+    }
+
+    /// One plan given as text (read from standard input): planc.toml and
+    /// the framework apply as to any plan; nothing is kept for next time.
+    fn compile_text(
+        &self,
+        config: Config,
+        name: &Path,
+        text: &str,
+        mut sources: SourceMap,
+        mut diags: Diagnostics,
+    ) -> Compilation {
+        let guard = Guard::new(&config.root, &[]);
+        let framework = load_framework(&config, &guard, &mut sources, &mut diags);
+        let mut plan = PlanFiles {
+            path: name.to_path_buf(),
+            files: Vec::new(),
+            incomplete: false,
+        };
+        match load::parse_text(name, text.to_string(), &mut sources, &mut diags) {
+            Some(parsed) => plan.files.push(parsed),
+            None => plan.incomplete = true,
+        }
+        let (mut plans, mut unreadable) = (Vec::new(), Vec::new());
+        match compile_plan(plan, &config, &framework, self.as_of, &mut diags) {
+            Some(compiled) => plans.push(Arc::new(compiled)),
+            None => unreadable.push(name.to_path_buf()),
+        }
+        finish(config, framework, sources, diags, plans, unreadable)
+    }
+}
+
+/// What a run of the command line adds to planc.toml.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The planc.toml to use instead of the one found above the plans.
+    pub config: Option<PathBuf>,
+    /// Levels from the command line.
+    pub levels: Vec<(crate::model::Id, crate::model::Level)>,
+    /// A plan read from standard input: the name its messages use, and
+    /// its text.
+    pub stdin: Option<(PathBuf, String)>,
+}
+
+/// The checks across plans, the levels, allow comments and help texts in
+/// each file's syntax: the last steps of every compilation.
+fn finish(
+    config: Config,
+    framework: Framework,
+    sources: SourceMap,
+    mut diags: Diagnostics,
+    plans: Vec<Arc<CompiledPlan>>,
+    unreadable: Vec<PathBuf>,
+) -> Compilation {
     check::shared::check(&plans, &config.shared, &mut diags);
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
+    check::allow::apply_comments(&sources, &mut diags);
     help_syntax::speak_the_files_syntax(&mut diags, &sources);
-    Ok(Compilation {
+    Compilation {
         root: config.root.clone(),
         sources,
         framework,
         plans,
         diagnostics: diags,
         unreadable,
-    })
+    }
 }
 
 impl Compilation {
@@ -241,7 +433,7 @@ pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date)
         }
         let path = plan.path.clone();
         match compile_plan(plan, &config, &framework, as_of, &mut diags) {
-            Some(compiled) => plans.push(compiled),
+            Some(compiled) => plans.push(Arc::new(compiled)),
             None => unreadable.push(path),
         }
     }
@@ -266,4 +458,95 @@ pub fn display_path(path: &Path) -> String {
         .unwrap_or(path);
     let text = shown.display().to_string();
     text.strip_prefix("./").map_or(text.clone(), str::to_string)
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+
+    fn plan(id: &str, cost: &str) -> String {
+        format!(
+            "plan: {{ id: {id}, name: {id}, period: {{ start: 2008-04-01, end: 2009-03-31 }} }}
+sources: [{{ id: grant, name: Grant, amount: 100 }}]
+sections:
+  - id: main
+    title: Main
+    source: grant
+    priorities:
+      - id: p
+        title: P
+        activities:
+          - {{ id: a, title: A, cost: {cost} }}
+"
+        )
+    }
+
+    fn errors(c: &Compilation) -> usize {
+        c.diagnostics.count(crate::diagnostic::Severity::Error)
+    }
+
+    #[test]
+    fn only_the_plans_whose_files_changed_are_recompiled() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("planc.toml"), "plans = [\"plans\"]\n").unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::create_dir_all(root.join("plans").join(name)).unwrap();
+            std::fs::write(
+                root.join(format!("plans/{name}/plan.yaml")),
+                plan(name, "100"),
+            )
+            .unwrap();
+        }
+        let as_of = Date::constant(2008, 6, 30);
+        let mut session = Session::new(vec![root.join("plans")], as_of);
+        let first = session.compile().unwrap();
+        assert_eq!(
+            (session.recompiled, first.plans.len(), errors(&first)),
+            (3, 3, 0)
+        );
+
+        let again = session.compile().unwrap();
+        assert_eq!(session.recompiled, 0);
+        assert!(Arc::ptr_eq(&first.plans[1], &again.plans[1]));
+
+        // One plan overspends: it alone is recompiled, and its error shows.
+        std::fs::write(root.join("plans/b/plan.yaml"), plan("b", "900")).unwrap();
+        let edited = session.compile().unwrap();
+        assert_eq!(session.recompiled, 1);
+        assert_eq!(errors(&edited), 1);
+        assert!(Arc::ptr_eq(&again.plans[2], &edited.plans[2]));
+        let (path, ..) = edited.sources.locate(
+            edited
+                .diagnostics
+                .clone()
+                .into_sorted()
+                .iter()
+                .find(|d| d.severity == crate::diagnostic::Severity::Error)
+                .unwrap()
+                .primary
+                .span,
+        );
+        assert!(path.ends_with("plans/b/plan.yaml"), "{}", path.display());
+
+        // A new file in the first plan shifts the file ids of the rest.
+        std::fs::write(
+            root.join("plans/a/more.yaml"),
+            "partners: [{ id: x, name: X }]\n",
+        )
+        .unwrap();
+        session.compile().unwrap();
+        assert_eq!(session.recompiled, 3);
+
+        // A plan removed is forgotten; planc.toml changed recompiles all.
+        std::fs::remove_dir_all(root.join("plans/c")).unwrap();
+        assert_eq!(session.compile().unwrap().plans.len(), 2);
+        std::fs::write(
+            root.join("planc.toml"),
+            "plans = [\"plans\"]\n[checks]\nF001 = \"error\"\n",
+        )
+        .unwrap();
+        session.compile().unwrap();
+        assert_eq!(session.recompiled, 2);
+    }
 }

@@ -50,6 +50,56 @@ pub struct Diagnostic {
     /// Levels set in planc.toml or a plan cannot change or quiet it: money
     /// that cannot be read, funds that do not balance.
     pub locked: bool,
+    /// The change that certainly fixes it, when there is exactly one:
+    /// `planc fix` applies it (see `crate::fix`). Boxed: most diagnostics
+    /// have none, and a diagnostic stays small.
+    pub fix: Option<Box<Fix>>,
+}
+
+/// A machine-applicable fix: edits to the file a diagnostic is about.
+/// Attached only where planc knows the single right answer, and never one
+/// that changes a figure's value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    /// What it does, for people: "rename `cots` to `cost`".
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// One token of a file replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    /// The whole token: a key, or a scalar with its quotes if it has any.
+    pub span: Span,
+    /// The new token, or for [`EditKind::Text`] the text it must read as.
+    pub replacement: String,
+    pub kind: EditKind,
+}
+
+/// What an edit replaces, which says how the new token is written and what
+/// the file must read as afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EditKind {
+    /// A mapping's key, renamed to `replacement`: a bare name such as
+    /// `cost`, valid as a YAML key and a TOML bare key.
+    Key,
+    /// A scalar that is an amount, written as `replacement`: plain digits
+    /// such as `36000` or `4462.20`, a number in YAML and in TOML. The file
+    /// must read the same amount there afterwards.
+    Amount,
+    /// A scalar that is text (an id), to read as `replacement`: written in
+    /// the token's own style, quoted or plain, as the file's syntax needs.
+    Text,
+}
+
+impl Edit {
+    pub fn new(span: Span, kind: EditKind, replacement: impl Into<String>) -> Self {
+        Edit {
+            span,
+            replacement: replacement.into(),
+            kind,
+        }
+    }
 }
 
 impl Diagnostic {
@@ -63,7 +113,17 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             locked: !code.adjustable(),
+            fix: None,
         }
+    }
+
+    /// Attaches a fix that replaces one token.
+    pub fn with_fix(mut self, description: impl Into<String>, edit: Edit) -> Self {
+        self.fix = Some(Box::new(Fix {
+            description: description.into(),
+            edits: vec![edit],
+        }));
+        self
     }
 
     pub fn locked(mut self) -> Self {
@@ -93,7 +153,7 @@ impl Diagnostic {
 }
 
 /// Where checks put what they find. Checks never print.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
@@ -121,10 +181,6 @@ impl Diagnostics {
                 d.severity = Severity::Error;
             }
         }
-    }
-
-    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
-        self.items.iter_mut().for_each(f);
     }
 
     pub fn count(&self, severity: Severity) -> usize {

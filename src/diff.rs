@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::compile::{self, Compilation, CompiledPlan};
+use crate::compile::{self, Compilation};
 use crate::config::DEFAULT_MAX_FILE_BYTES;
 use crate::figures::{PlanFigures, Sum};
 use crate::git;
@@ -129,7 +129,13 @@ fn by_id(compilation: &Compilation) -> BTreeMap<String, Side<'_>> {
     compilation
         .plans
         .iter()
-        .map(|CompiledPlan { plan, figures }| (plan.id.value.clone(), Side { plan, figures }))
+        .map(|c| {
+            let side = Side {
+                plan: &c.plan,
+                figures: &c.figures,
+            };
+            (c.plan.id.value.clone(), side)
+        })
         .collect()
 }
 

@@ -52,6 +52,8 @@ pub fn whole_pipeline(name: &str, text: &str) {
         progress: indicatif::ProgressBar::hidden(),
         templates: None,
         revision: Some("fuzz".into()),
+        // The preview shows every problem in place: the most to render.
+        preview: true,
     };
     let _ = render::render(&compilation, &diagnostics, &request);
 }

@@ -7,15 +7,15 @@ use crate::source::SourceMap;
 
 /// Rewrites the examples in the help of every diagnostic about a TOML file.
 pub fn speak_the_files_syntax(diags: &mut Diagnostics, sources: &SourceMap) {
-    diags.for_each_mut(|d| {
+    for d in diags.iter_mut() {
         let file = d.primary.span.file;
         if !sources.contains(file) || !is_toml(&sources.get(file).path) {
-            return;
+            continue;
         }
         if let Some(help) = &d.help {
             d.help = Some(in_toml(help));
         }
-    });
+    }
 }
 
 fn is_toml(path: &std::path::Path) -> bool {

@@ -220,6 +220,63 @@ pub struct Plan {
     pub lost_sources: Vec<Span>,
 }
 
+/// Where the items of a plan lie in its files: each from where it starts
+/// to where the next item of its level or above starts in the same file (a
+/// mapping's span marks where it starts, not where it ends).
+#[derive(Debug, Default)]
+pub struct Extents {
+    /// Every priority, in plan order.
+    pub priorities: Vec<Span>,
+    /// Every activity, in plan order.
+    pub activities: Vec<Span>,
+}
+
+impl Plan {
+    pub fn extents(&self) -> Extents {
+        let priorities: Vec<&Priority> = self.sections.iter().flat_map(|s| &s.priorities).collect();
+        let outer: Vec<Span> = self
+            .sections
+            .iter()
+            .map(|s| s.span)
+            .chain(priorities.iter().map(|p| p.span))
+            .collect();
+        let inner: Vec<Span> = priorities
+            .iter()
+            .flat_map(|p| p.activities.iter().map(|a| a.span))
+            .chain(outer.iter().copied())
+            .collect();
+        // Starts sorted by file and offset: the next start is found by
+        // binary search, so a plan of 100,000 activities takes no longer
+        // than its reading.
+        let sorted = |spans: &[Span]| {
+            let mut starts: Vec<(u32, u32)> = spans.iter().map(|s| (s.file.0, s.start)).collect();
+            starts.sort_unstable();
+            starts
+        };
+        let (outer, inner) = (sorted(&outer), sorted(&inner));
+        let extent = |start: Span, starts: &[(u32, u32)]| {
+            let next = starts.partition_point(|&s| s <= (start.file.0, start.start));
+            let end = starts
+                .get(next)
+                .filter(|(file, _)| *file == start.file.0)
+                .map_or(u32::MAX, |(_, offset)| *offset);
+            Span {
+                file: start.file,
+                start: start.start,
+                end,
+            }
+        };
+        Extents {
+            priorities: priorities.iter().map(|p| extent(p.span, &outer)).collect(),
+            activities: priorities
+                .iter()
+                .flat_map(|p| &p.activities)
+                .map(|a| extent(a.span, &inner))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     pub id: Id,

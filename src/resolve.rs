@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Edit, EditKind};
 use crate::model::{Activity, Cost, CostKind, Id, Plan, Priority, Section};
 use crate::source::Span;
 use crate::suggest;
@@ -221,7 +221,17 @@ impl<'a> Declared<'a> {
     }
 }
 
-fn unknown(code: Code, what: &str, id: &Id, declared: &mut Declared, diags: &mut Diagnostics) {
+/// Reports a reference to an id that is not declared. `wider`, when a
+/// reference may also name ids of other kinds, holds all it may name: a fix
+/// is attached only if the suggestion is certain among those too.
+fn unknown(
+    code: Code,
+    what: &str,
+    id: &Id,
+    declared: &mut Declared,
+    wider: Option<&mut suggest::Suggester>,
+    diags: &mut Diagnostics,
+) {
     let mut d = Diagnostic::new(code, id.span, format!("unknown {what} `{}`", id.value))
         .label(format!("no {what} has this id"));
     let candidates = &declared.names;
@@ -231,6 +241,14 @@ fn unknown(code: Code, what: &str, id: &Id, declared: &mut Declared, diags: &mut
             d = d.help(format!("did you mean `{near}`?"));
             if let Some(span) = span {
                 d = d.with_secondary(span, format!("`{near}` is declared here"));
+            }
+            let certain = declared.suggester.certain(&id.value) == Some(near)
+                && wider.is_none_or(|wider| wider.certain(&id.value) == Some(near));
+            if certain {
+                d = d.with_fix(
+                    format!("replace `{}` with `{near}`", id.value),
+                    Edit::new(id.span, EditKind::Text, near),
+                );
             }
         }
         None if candidates.is_empty() => {
@@ -267,6 +285,22 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
             .map(|(_, _, a)| (a.id.value.as_str(), a.id.span))
             .collect(),
     );
+    // What `restricted_to` may name: activities, priorities and sections;
+    // indexed when first needed.
+    let mut restrictable = None;
+    let all_restrictable = || {
+        suggest::Suggester::new(
+            activities(plan)
+                .map(|(_, _, a)| a.id.value.as_str())
+                .chain(
+                    plan.sections
+                        .iter()
+                        .flat_map(|s| &s.priorities)
+                        .map(|p| p.id.value.as_str()),
+                )
+                .chain(plan.sections.iter().map(|s| s.id.value.as_str())),
+        )
+    };
     let mut check_source = |id: &Id, diags: &mut Diagnostics| {
         if !index.sources.contains_key(&id.value) {
             unknown(
@@ -274,13 +308,14 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                 "funding source",
                 id,
                 &mut source_names,
+                None,
                 diags,
             );
         }
     };
     let check_activity = |id: &Id, names: &mut Declared, diags: &mut Diagnostics| {
         if !index.activities.contains_key(&id.value) {
-            unknown(Code::UnknownActivity, "activity", id, names, diags);
+            unknown(Code::UnknownActivity, "activity", id, names, None, diags);
         }
     };
     if let Some(id) = &plan.default_source {
@@ -307,6 +342,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                     "activity, priority or section",
                     target,
                     &mut activity_names,
+                    Some(restrictable.get_or_insert_with(all_restrictable)),
                     diags,
                 );
             }
@@ -331,6 +367,7 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
                     "partner",
                     &partner.id,
                     &mut partner_names,
+                    None,
                     diags,
                 );
             }
@@ -348,6 +385,143 @@ pub fn check_references(plan: &Plan, index: &Index, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
+
+    /// The diagnostics of unknown references in a plan file, with the text
+    /// their fixes replace.
+    fn references(text: &str) -> Vec<(Diagnostic, Vec<String>)> {
+        let date = jiff::civil::date(2008, 6, 30);
+        let compiled = crate::compile::compile_text("p.yaml", text, date);
+        let sources = compiled.sources;
+        compiled
+            .diagnostics
+            .into_sorted()
+            .into_iter()
+            .filter(|d| {
+                matches!(
+                    d.code,
+                    Code::UnknownSource | Code::UnknownPartner | Code::UnknownActivity
+                )
+            })
+            .map(|d| {
+                let replaced = d
+                    .fix
+                    .iter()
+                    .flat_map(|f| &f.edits)
+                    .map(|e| sources.get(e.span.file).slice(e.span).to_string())
+                    .collect();
+                (d, replaced)
+            })
+            .collect()
+    }
+
+    const PLAN: &str = "plan: { id: x, name: X, period: { start: 2008-04-01, end: 2009-03-31 } }
+sources:
+  - { id: extended-services, name: E, amount: 100 }
+  - { id: lsf-2008, name: L, amount: 100, restricted_to: [REF_R] }
+partners:
+  - { id: schools, name: S }
+sections:
+  - id: main
+    title: M
+    priorities:
+      - id: p
+        title: P
+        activities:
+          - { id: a1, title: A, cost: { amount: 100, source: REF_S }, partners: { lead: [REF_P] } }
+          - { id: a2, title: B, cost: { see: REF_A } }
+          - { id: a3, title: C, cost: { amount: 100, source: lsf-2008 } }
+          - { id: youth-club, title: D }
+";
+
+    fn plan(source: &str, partner: &str, activity: &str, restricted: &str) -> String {
+        PLAN.replace("REF_S", source)
+            .replace("REF_P", partner)
+            .replace("REF_A", activity)
+            .replace("REF_R", restricted)
+    }
+
+    #[test]
+    fn a_reference_with_one_near_id_is_fixed_in_its_own_quoting() {
+        let found = references(&plan("\"extended-servces\"", "schols", "'a3'", "a3"));
+        let fixes: Vec<(Code, String, &str, EditKind)> = found
+            .iter()
+            .map(|(d, replaced)| {
+                let fix = d.fix.as_ref().expect("a fix");
+                (
+                    d.code,
+                    replaced.concat(),
+                    fix.edits[0].replacement.as_str(),
+                    fix.edits[0].kind,
+                )
+            })
+            .collect();
+        assert_eq!(
+            fixes,
+            [
+                (
+                    Code::UnknownSource,
+                    "\"extended-servces\"".to_string(),
+                    "extended-services",
+                    EditKind::Text
+                ),
+                (
+                    Code::UnknownPartner,
+                    "schols".to_string(),
+                    "schools",
+                    EditKind::Text
+                ),
+            ]
+        );
+        let (d, _) = references(&plan("extended-services", "schools", "a4", "a3"))
+            .pop()
+            .expect("a4 is unknown");
+        assert_eq!(d.code, Code::UnknownActivity);
+        assert!(d.fix.is_none(), "a4 and a3 differ by a digit: {d:?}");
+        // Short ids are near each other: `a-3` is near `a1`, `a2` and `a3`.
+        let (d, _) = references(&plan("extended-services", "schools", "a-3", "a3"))
+            .pop()
+            .expect("a-3 is unknown");
+        assert!(d.fix.is_none(), "{d:?}");
+        let (d, _) = references(&plan("extended-services", "schools", "yuoth-club", "a3"))
+            .pop()
+            .expect("yuoth-club is unknown");
+        assert_eq!(d.fix.expect("a fix").edits[0].replacement, "youth-club");
+    }
+
+    #[test]
+    fn no_fix_where_the_id_is_not_certain() {
+        // A different year is a different source.
+        let found = references(&plan("lsf-2009", "schools", "a3", "a3"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0.help.as_deref(), Some("did you mean `lsf-2008`?"));
+        assert!(found[0].0.fix.is_none());
+        // Near two declared ids.
+        let text = plan("extended-services", "schools", "a3", "a3").replace(
+            "  - { id: schools, name: S }",
+            "  - { id: schools, name: S }\n  - { id: schoolz, name: Z }",
+        );
+        let text = text.replace("lead: [schools]", "lead: [schoolx]");
+        let found = references(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.fix.is_none());
+        // `restricted_to` may name priorities and sections too: a fix only
+        // when the id is certain among all of them.
+        let found = references(&plan("extended-services", "schools", "a3", "youth-clb"));
+        let (d, _) = &found[0];
+        assert_eq!(d.code, Code::UnknownActivity);
+        let fixed = d.fix.as_ref().map(|f| f.edits[0].replacement.as_str());
+        assert_eq!(fixed, Some("youth-club"));
+        let text = plan("extended-services", "schools", "a3", "youth-clb")
+            .replace("      - id: p\n", "      - id: youth-clubs\n");
+        let found = references(&text);
+        let (d, _) = &found[0];
+        assert_eq!(d.help.as_deref(), Some("did you mean `youth-club`?"));
+        assert!(
+            d.fix.is_none(),
+            "the priority `youth-clubs` is near too: {d:?}"
+        );
+    }
 
     #[test]
     fn look_alike_ids_fold_together() {

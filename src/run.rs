@@ -1,16 +1,19 @@
 //! Runs a command and decides the exit status. Exit statuses are defined
 //! here and nowhere else.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use jiff::civil::Date;
 
-use crate::cli::{Cli, Command, Format, OutputArgs, RenderFormat, SummaryFormat};
+use crate::cli::{
+    Cli, ColorChoice, Command, Format, GlobalArgs, OutputArgs, RenderFormat, SummaryFormat,
+};
 use crate::codes::Code;
 use crate::compile::{self, Compilation};
 use crate::diagnostic::Severity;
+use crate::model::Level;
 use crate::render;
 use crate::report::{self, Style};
 use crate::summary;
@@ -73,12 +76,90 @@ impl<W: Write> Write for Reader<W> {
     }
 }
 
-fn style() -> Style {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    match (std::io::stderr().is_terminal(), no_color) {
-        (true, false) => Style::Fancy,
-        (true, true) => Style::Monochrome,
-        (false, _) => Style::Plain,
+/// What the options every command takes mean for this run.
+struct Run {
+    quiet: bool,
+    style: Style,
+    settings: compile::Settings,
+    /// `-D warnings`: every warning is an error.
+    warnings_are_errors: bool,
+    stdin_filename: PathBuf,
+}
+
+impl Run {
+    fn new(global: &GlobalArgs) -> anyhow::Result<Run> {
+        let mut levels = Vec::new();
+        let mut warnings_are_errors = false;
+        for (names, level) in [
+            (&global.allow, Level::Allow),
+            (&global.warn, Level::Warning),
+            (&global.deny, Level::Error),
+        ] {
+            for name in names {
+                if level == Level::Error && name == "warnings" {
+                    warnings_are_errors = true;
+                    continue;
+                }
+                levels.push(command_line_level(name, level)?);
+            }
+        }
+        if let Some(path) = &global.config
+            && !path.is_file()
+        {
+            anyhow::bail!("--config {}: no such file", path.display());
+        }
+        Ok(Run {
+            quiet: global.quiet,
+            style: style(global.color, std::io::stderr().is_terminal()),
+            settings: compile::Settings {
+                config: global.config.clone(),
+                levels,
+                stdin: None,
+            },
+            warnings_are_errors,
+            stdin_filename: global.stdin_filename.clone(),
+        })
+    }
+}
+
+/// A level given on the command line, for a code that exists and may
+/// change.
+fn command_line_level(name: &str, level: Level) -> anyhow::Result<(crate::model::Id, Level)> {
+    let Some(code) = Code::from_id(name) else {
+        let ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        let hint = crate::suggest::nearest(&name.to_uppercase(), ids.iter().copied()).map_or_else(
+            || "`planc explain` lists them".to_string(),
+            |near| format!("did you mean {near}?"),
+        );
+        anyhow::bail!("`{name}` is not a check code: {hint}");
+    };
+    if !code.adjustable() {
+        anyhow::bail!(
+            "the level of {} cannot be changed: a figure that cannot be read or funds that do not balance are always errors",
+            code.id()
+        );
+    }
+    let nowhere = crate::source::Span::file_start(crate::source::FileId(0));
+    Ok((
+        crate::model::Located::new(code.id().to_string(), nowhere),
+        level,
+    ))
+}
+
+/// How messages look: `--color`, then NO_COLOR and CLICOLOR_FORCE.
+fn style(choice: ColorChoice, terminal: bool) -> Style {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let uncoloured = if terminal {
+        Style::Monochrome
+    } else {
+        Style::Plain
+    };
+    match choice {
+        ColorChoice::Always => Style::Fancy,
+        ColorChoice::Never => uncoloured,
+        ColorChoice::Auto if set("NO_COLOR") => uncoloured,
+        ColorChoice::Auto if terminal || set("CLICOLOR_FORCE") => Style::Fancy,
+        ColorChoice::Auto => Style::Plain,
     }
 }
 
@@ -91,11 +172,63 @@ fn as_of(date: Option<&str>) -> anyhow::Result<Date> {
     }
 }
 
-fn compile(paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Compilation> {
-    Ok(compile::compile(paths, as_of(date)?)?)
+fn compile(run: &Run, paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Compilation> {
+    Ok(promote(run, session(run, paths, date)?.compile()?))
+}
+
+/// `-D warnings`: every warning an error.
+fn promote(run: &Run, mut compilation: Compilation) -> Compilation {
+    if run.warnings_are_errors {
+        for d in compilation.diagnostics.iter_mut() {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+    compilation
+}
+
+/// The diagnostics to print for people: with `--quiet`, the errors alone.
+fn shown(
+    run: &Run,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) -> Vec<crate::diagnostic::Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| !run.quiet || d.severity == Severity::Error)
+        .cloned()
+        .collect()
+}
+
+/// A compilation session for the paths; `-` alone reads one plan from
+/// standard input.
+fn session(run: &Run, paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<compile::Session> {
+    let mut settings = run.settings.clone();
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin {
+        if paths.len() > 1 {
+            anyhow::bail!("`-` (a plan on standard input) cannot be given with other paths");
+        }
+        let limit = crate::config::DEFAULT_MAX_FILE_BYTES;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            anyhow::bail!("standard input: more than {limit} bytes, the limit for a plan file");
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("standard input: not UTF-8 text"))?;
+        settings.stdin = Some((run.stdin_filename.clone(), text));
+    }
+    let paths = if stdin { Vec::new() } else { paths.to_vec() };
+    Ok(compile::Session::new(paths, as_of(date)?).with_settings(settings))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    let run = Run::new(&cli.global)?;
+    let run = &run;
     let mut out = Reader::new(std::io::stdout().lock());
     match cli.command {
         Command::Validate {
@@ -103,43 +236,64 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             format,
             deny_warnings,
             as_of,
+            watch,
+            fix,
         } => {
-            let compilation = compile(&paths, as_of.as_deref())?;
-            let plans = compilation.plans.len();
-            let diagnostics = compilation.diagnostics.into_sorted();
-            match format {
-                Format::Human => {
-                    let text = report::human(&diagnostics, &compilation.sources, style());
-                    let mut err = Reader::new(std::io::stderr().lock());
-                    write!(err, "{text}")?;
-                    writeln!(err, "{}", report::tally(&diagnostics, plans))?;
-                }
-                Format::Json => {
-                    write!(out, "{}", report::json(&diagnostics, &compilation.sources))?
-                }
-                Format::Github => write!(
-                    out,
-                    "{}",
-                    report::github(&diagnostics, &compilation.sources)
-                )?,
-                Format::Gitlab => write!(
-                    out,
-                    "{}",
-                    report::gitlab(&diagnostics, &compilation.sources)
-                )?,
-                Format::Sarif => {
-                    write!(out, "{}", report::sarif(&diagnostics, &compilation.sources))?
-                }
+            if watch {
+                return watch_validate(run, &paths, as_of.as_deref(), format, deny_warnings);
             }
-            let failing = |d: &&crate::diagnostic::Diagnostic| {
-                d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-            };
-            Ok(if diagnostics.iter().any(|d| failing(&d)) {
-                Status::Problems
-            } else {
-                Status::Clean
-            })
+            if fix {
+                return validate_fixing(
+                    run,
+                    &paths,
+                    as_of.as_deref(),
+                    format,
+                    deny_warnings,
+                    &mut out,
+                );
+            }
+            let compilation = compile(run, &paths, as_of.as_deref())?;
+            report_validation(run, compilation, format, deny_warnings, &mut out)
         }
+        Command::Serve {
+            paths,
+            port,
+            bind,
+            templates,
+            as_of,
+        } => {
+            if let Some(dir) = &templates {
+                ensure_directory(dir, "--templates")?;
+            }
+            let options = crate::serve::Options {
+                session: session(run, &paths, as_of.as_deref())?,
+                paths,
+                address: std::net::SocketAddr::new(bind, port),
+                templates,
+            };
+            crate::serve::serve(options, |address| {
+                eprintln!("planc: serving the plans at http://{address}/ (Ctrl-C to stop)");
+            })?;
+            Ok(Status::Clean)
+        }
+        Command::Fix {
+            paths,
+            diff: true,
+            as_of,
+        } => fix_diff(run, &paths, as_of.as_deref(), &mut out),
+        // The same as `validate --fix`: the fixes, then validation again.
+        Command::Fix {
+            paths,
+            diff: false,
+            as_of,
+        } => validate_fixing(
+            run,
+            &paths,
+            as_of.as_deref(),
+            Format::Human,
+            false,
+            &mut out,
+        ),
         Command::Render {
             paths,
             format,
@@ -151,9 +305,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                 RenderFormat::Csv => render::Format::Csv,
                 RenderFormat::Xlsx => render::Format::Xlsx,
             };
-            build(&paths, vec![format], &output)
+            build(run, &paths, vec![format], &output)
         }
         Command::Build { paths, output } => build(
+            run,
             &paths,
             vec![
                 render::Format::Html,
@@ -167,7 +322,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             format,
             as_of,
         } => {
-            let compilation = compile(&paths, as_of.as_deref())?;
+            let compilation = compile(run, &paths, as_of.as_deref())?;
             let diagnostics = compilation.diagnostics.into_sorted();
             let errors = diagnostics
                 .iter()
@@ -223,6 +378,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
                     crate::init::Outcome::Kept(path) => {
                         writeln!(out, "kept    {} (it exists)", path.display())?
                     }
+                    crate::init::Outcome::KeptWithoutOut(path) => writeln!(
+                        out,
+                        "kept    {} (it exists; it does not ignore out/, where `planc build` writes: add a line `out/` to it)",
+                        path.display()
+                    )?,
                 }
             }
             writeln!(out, "next: cd {} && planc validate", dir.display())?;
@@ -254,9 +414,41 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
             clap_complete::generate(shell, &mut command, "planc", &mut out);
             Ok(Status::Clean)
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
+        Command::Man { dir: None } => {
+            // No `help` subcommand in the pages: every planc-x(1) a page
+            // names is one `planc man --dir` writes.
+            let command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
             clap_mangen::Man::new(command).render(&mut out)?;
+            Ok(Status::Clean)
+        }
+        Command::Man { dir: Some(dir) } => {
+            use anyhow::Context as _;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let mut command =
+                <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+            command.build();
+            // planc.1, then planc-<command>.1 for each command, at any depth.
+            let mut pending = vec![command];
+            let mut written = 0;
+            while let Some(command) = pending.pop() {
+                pending.extend(
+                    command
+                        .get_subcommands()
+                        .filter(|c| !c.is_hide_set())
+                        .cloned(),
+                );
+                let page = clap_mangen::Man::new(command);
+                let path = dir.join(page.get_filename());
+                page.generate_to(&dir)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                written += 1;
+            }
+            writeln!(
+                Reader::new(std::io::stderr()),
+                "planc: wrote {written} manual pages to {}",
+                dir.display()
+            )?;
             Ok(Status::Clean)
         }
         Command::Explain { code: None } => {
@@ -281,6 +473,223 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     }
 }
 
+/// Reports a compilation's diagnostics in `format` and decides the status.
+fn report_validation(
+    run: &Run,
+    compilation: Compilation,
+    format: Format,
+    deny_warnings: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<Status> {
+    let plans = compilation.plans.len();
+    let diagnostics = compilation.diagnostics.into_sorted();
+    match format {
+        Format::Human => {
+            let shown = shown(run, &diagnostics);
+            let text = report::human(&shown, &compilation.sources, run.style);
+            let mut err = Reader::new(std::io::stderr().lock());
+            write!(err, "{text}")?;
+            if !run.quiet {
+                writeln!(err, "{}", report::tally(&diagnostics, plans))?;
+            }
+        }
+        Format::Json => write!(out, "{}", report::json(&diagnostics, &compilation.sources))?,
+        Format::Github => write!(
+            out,
+            "{}",
+            report::github(&diagnostics, &compilation.sources)
+        )?,
+        Format::Gitlab => write!(
+            out,
+            "{}",
+            report::gitlab(&diagnostics, &compilation.sources)
+        )?,
+        Format::Sarif => write!(out, "{}", report::sarif(&diagnostics, &compilation.sources))?,
+    }
+    let failing = |d: &&crate::diagnostic::Diagnostic| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    };
+    Ok(if diagnostics.iter().any(|d| failing(&d)) {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
+}
+
+/// `validate --watch`: validates, then again after every change, until
+/// stopped. Only the plans whose files changed are compiled again.
+fn watch_validate(
+    run: &Run,
+    paths: &[PathBuf],
+    date: Option<&str>,
+    format: Format,
+    deny_warnings: bool,
+) -> anyhow::Result<Status> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--watch watches files: it cannot read standard input");
+    }
+    let root = compile::repository_root(paths);
+    let watcher = crate::serve::watch::Watcher::new(&root)?;
+    let mut session = session(run, paths, date)?;
+    let terminal = std::io::stderr().is_terminal();
+    loop {
+        if terminal {
+            // A fresh screen for each run, as cargo-watch and bacon do.
+            eprint!("\x1b[2J\x1b[H");
+        }
+        match session.compile() {
+            Ok(compilation) => {
+                let mut out = Reader::new(std::io::stdout().lock());
+                report_validation(
+                    run,
+                    promote(run, compilation),
+                    format,
+                    deny_warnings,
+                    &mut out,
+                )?;
+                out.flush()?;
+            }
+            Err(e) => eprintln!("planc: {e}"),
+        }
+        eprintln!("planc: watching for changes (Ctrl-C to stop)");
+        if watcher.next_change().is_none() {
+            return Ok(Status::CouldNotRun);
+        }
+    }
+}
+
+/// A directory option must name a directory: a typo is an error, not a
+/// silent fallback to the defaults.
+fn ensure_directory(dir: &std::path::Path, option: &str) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        anyhow::bail!("{option} {}: no such directory", compile::display_path(dir));
+    }
+    Ok(())
+}
+
+/// What `--fix` did not do.
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    /// Files that needed fixing and could not be written.
+    unwritten: usize,
+    /// Fixes another run would not make either: in files not written, or
+    /// left out as the file would not read as intended with them.
+    stuck: usize,
+}
+
+/// `--fix`: a plan read from standard input has no file to write.
+fn refuse_stdin(paths: &[PathBuf], what: &str) -> anyhow::Result<()> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!(
+            "{what} writes plan files: it cannot fix standard input (`planc fix --diff -` shows the fixes)"
+        );
+    }
+    Ok(())
+}
+
+/// `validate --fix` and `planc fix`: makes the fixes planc is certain of,
+/// then validates again and reports as `validate` does. A file that could
+/// not be written fails the run.
+fn validate_fixing(
+    run: &Run,
+    paths: &[PathBuf],
+    date: Option<&str>,
+    format: Format,
+    deny_warnings: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<Status> {
+    refuse_stdin(paths, "fixing")?;
+    let fixed = apply_fixes(run, paths, date)?;
+    let mut compilation = compile(run, paths, date)?;
+    let fixable = compilation
+        .diagnostics
+        .iter_mut()
+        .filter(|d| d.fix.is_some())
+        .count();
+    let status = report_validation(run, compilation, format, deny_warnings, out)?;
+    // Fixes found only now (a source's id is checked once its cost's
+    // amount reads), or left as they overlapped others.
+    let more = fixable.saturating_sub(fixed.stuck);
+    if more > 0 && !run.quiet {
+        writeln!(
+            Reader::new(std::io::stderr().lock()),
+            "planc: {more} more problem{} can be fixed now: run `planc fix` again",
+            if more == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(if fixed.unwritten > 0 {
+        Status::Problems
+    } else {
+        status
+    })
+}
+
+/// Makes the fixes planc is certain of and says what it did.
+fn apply_fixes(run: &Run, paths: &[PathBuf], date: Option<&str>) -> anyhow::Result<Fixed> {
+    let compilation = compile(run, paths, date)?;
+    let diagnostics = compilation.diagnostics.into_sorted();
+    let planned = crate::fix::plan(&diagnostics, &compilation.sources);
+    let mut err = Reader::new(std::io::stderr().lock());
+    let (mut problems, mut files, mut unwritten) = (0, 0, 0);
+    let mut stuck = planned.left_out(crate::fix::Why::WouldNotRead);
+    for file in planned.changed() {
+        match crate::fix::write(&compilation.root, file) {
+            Ok(()) => {
+                if !run.quiet {
+                    write!(err, "{}", crate::fix::applied_lines(file))?;
+                }
+                problems += file.problems();
+                files += 1;
+            }
+            Err(e) => {
+                unwritten += 1;
+                stuck += file.applied.len();
+                writeln!(
+                    err,
+                    "planc: {}: not fixed: {e}",
+                    crate::terminal::visible(&compile::display_path(&file.path))
+                )?;
+            }
+        }
+    }
+    if !run.quiet {
+        write!(err, "{}", crate::fix::left_out_lines(&planned))?;
+        writeln!(err, "planc: {}", crate::fix::tally(problems, files))?;
+    }
+    Ok(Fixed { unwritten, stuck })
+}
+
+/// `fix --diff`: the fixes as a unified diff; nothing written.
+fn fix_diff(
+    run: &Run,
+    paths: &[PathBuf],
+    date: Option<&str>,
+    out: &mut impl Write,
+) -> anyhow::Result<Status> {
+    let compilation = compile(run, paths, date)?;
+    let diagnostics = compilation.diagnostics.into_sorted();
+    let planned = crate::fix::plan(&diagnostics, &compilation.sources);
+    write!(out, "{}", crate::fix::unified_diff(&planned))?;
+    let mut err = Reader::new(std::io::stderr().lock());
+    if !run.quiet {
+        write!(err, "{}", crate::fix::left_out_lines(&planned))?;
+    }
+    if planned.problems() == 0 {
+        if !run.quiet {
+            writeln!(err, "planc: nothing to fix")?;
+        }
+        return Ok(Status::Clean);
+    }
+    if !run.quiet {
+        writeln!(
+            err,
+            "planc: {}: run `planc fix` to apply them",
+            crate::fix::pending(&planned)
+        )?;
+    }
+    Ok(Status::Problems)
+}
+
 /// Every check as a Markdown table: the README's list of checks is this
 /// output, and a test keeps the two the same.
 fn checks_table() -> String {
@@ -302,23 +711,29 @@ fn checks_table() -> String {
 /// Validates, reports, and renders into `--out` unless a plan has errors
 /// and `--draft` was not given.
 fn build(
+    run: &Run,
     paths: &[PathBuf],
     formats: Vec<render::Format>,
     args: &OutputArgs,
 ) -> anyhow::Result<Status> {
-    let mut compilation = compile(paths, args.as_of.as_deref())?;
+    if let Some(dir) = &args.templates {
+        ensure_directory(dir, "--templates")?;
+    }
+    let mut compilation = compile(run, paths, args.as_of.as_deref())?;
     let diagnostics = std::mem::take(&mut compilation.diagnostics).into_sorted();
     let mut err = Reader::new(std::io::stderr().lock());
     write!(
         err,
         "{}",
-        report::human(&diagnostics, &compilation.sources, style())
+        report::human(&shown(run, &diagnostics), &compilation.sources, run.style)
     )?;
-    writeln!(
-        err,
-        "{}",
-        report::tally(&diagnostics, compilation.plans.len())
-    )?;
+    if !run.quiet {
+        writeln!(
+            err,
+            "{}",
+            report::tally(&diagnostics, compilation.plans.len())
+        )?;
+    }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     if errors && !args.draft {
         writeln!(
@@ -355,20 +770,31 @@ fn build(
             .clone()
             .or_else(|| render::templates::repository_templates(&compilation.root)),
         revision: args.revision.clone(),
+        preview: false,
     };
-    let files = render::render(&compilation, &diagnostics, &request)?;
-    progress.finish_and_clear();
     let inputs: Vec<PathBuf> = if paths.is_empty() {
         vec![compilation.root.clone()]
     } else {
         paths.to_vec()
     };
-    render::output::write(&args.out, &files, &inputs, &compilation.root)?;
+    // Each page goes to disk as it is rendered; `out` changes only when
+    // every one is written.
+    let staging = render::output::Staging::begin(&args.out, &inputs, &compilation.root)?;
+    let written = render::render_into(&compilation, &diagnostics, &request, &staging)?;
+    staging.commit()?;
+    progress.finish_and_clear();
+    if run.quiet {
+        return Ok(if errors {
+            Status::Problems
+        } else {
+            Status::Clean
+        });
+    }
     writeln!(
         Reader::new(std::io::stderr()),
         "planc: wrote {} file{} to {}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
+        written,
+        if written == 1 { "" } else { "s" },
         args.out.display()
     )?;
     Ok(if errors {

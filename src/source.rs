@@ -151,7 +151,8 @@ impl SourceFile {
 /// All files of a run. File ids index into it.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    /// Shared, so that a recompilation keeps the files that did not change.
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceMap {
@@ -159,10 +160,15 @@ impl SourceMap {
         self.push(SourceFile::new(path, text))
     }
 
-    pub fn push(&mut self, file: SourceFile) -> FileId {
+    pub fn push(&mut self, file: impl Into<std::sync::Arc<SourceFile>>) -> FileId {
         let id = self.next_id();
-        self.files.push(file);
+        self.files.push(file.into());
         id
+    }
+
+    /// Every file, in id order.
+    pub fn files(&self) -> &[std::sync::Arc<SourceFile>] {
+        &self.files
     }
 
     /// The id the next file added will get.

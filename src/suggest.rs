@@ -24,9 +24,22 @@ pub struct Suggester<'a> {
     /// Folded candidates by their length in characters.
     by_length: BTreeMap<usize, Vec<(String, &'a str)>>,
     count: usize,
-    answers: HashMap<String, Option<&'a str>>,
+    answers: HashMap<String, Answer<'a>>,
     budget: usize,
 }
+
+/// What a lookup found: the nearest candidate, and whether it is the only
+/// one near enough to be meant.
+#[derive(Debug, Clone, Copy)]
+struct Answer<'a> {
+    nearest: Option<&'a str>,
+    /// The nearest, when no other candidate is near enough and the two
+    /// names have the same digits: a fix may write it in.
+    certain: Option<&'a str>,
+}
+
+/// The score from which a candidate is near enough to suggest.
+const NEAR: f64 = 0.8;
 
 impl<'a> Suggester<'a> {
     pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
@@ -52,13 +65,28 @@ impl<'a> Suggester<'a> {
     /// The candidate closest to `word`, when the two are similar enough
     /// that the writer probably meant it.
     pub fn nearest(&mut self, word: &str) -> Option<&'a str> {
+        self.answer(word).nearest
+    }
+
+    /// The candidate `word` is certainly a slip for: the nearest, when it
+    /// is the only candidate near enough and has the same digits as `word`
+    /// (`lsf-2008` is not a slip for `lsf-2009`, nor `1.3` for `1.1`).
+    /// What a fix may write in place of `word`.
+    pub fn certain(&mut self, word: &str) -> Option<&'a str> {
+        self.answer(word).certain
+    }
+
+    fn answer(&mut self, word: &str) -> Answer<'a> {
         if let Some(answer) = self.answers.get(word) {
             return *answer;
         }
         let folded = fold(word);
         let length = folded.chars().count();
         let answer = if length > MAX_NAME || self.budget == 0 {
-            None
+            Answer {
+                nearest: None,
+                certain: None,
+            }
         } else {
             let allowed = MAX_COMPARISONS.min(self.budget);
             // A few candidates are all compared; among many, only those of
@@ -75,12 +103,23 @@ impl<'a> Suggester<'a> {
                 .take(allowed)
                 .collect();
             self.budget -= candidates.len();
-            candidates
+            let near: Vec<(f64, &'a str)> = candidates
                 .into_iter()
                 .map(|(c, original)| (strsim::jaro_winkler(&folded, c), *original))
-                .filter(|(score, _)| *score >= 0.8)
+                .filter(|(score, _)| *score >= NEAR)
+                .collect();
+            let nearest = near
+                .iter()
                 .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-                .map(|(_, c)| c)
+                .map(|(_, c)| *c);
+            let digits = |s: &str| s.chars().filter(|c| c.is_numeric()).collect::<String>();
+            // A name declared twice is still one name.
+            let distinct: std::collections::BTreeSet<&str> = near.iter().map(|(_, c)| *c).collect();
+            let certain = match (distinct.len(), nearest) {
+                (1, Some(only)) if digits(only) == digits(word) => Some(only),
+                _ => None,
+            };
+            Answer { nearest, certain }
         };
         // Remembered only while memory stays small.
         if self.answers.len() < 100_000 && word.len() <= MAX_NAME * 4 {
@@ -93,6 +132,12 @@ impl<'a> Suggester<'a> {
 /// The candidate closest to `word`, for a one-off question.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     Suggester::new(candidates).nearest(word)
+}
+
+/// The candidate `word` is certainly a slip for, for a one-off question:
+/// see [`Suggester::certain`].
+pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    Suggester::new(candidates).certain(word)
 }
 
 /// Words of a title that tell projects apart: lower case, without small
@@ -161,6 +206,31 @@ mod tests {
         assert_eq!(nearest("Partners", fields), Some("partners"));
         assert_eq!(nearest("time_scale", fields), Some("timescale"));
         assert_eq!(nearest("zzz", fields), None);
+    }
+
+    #[test]
+    fn certain_only_when_one_candidate_is_near_and_digits_agree() {
+        let fields = [
+            "title",
+            "timescale",
+            "partners",
+            "cost",
+            "source",
+            "sources",
+        ];
+        assert_eq!(certain("cots", fields), Some("cost"));
+        assert_eq!(certain("Titel", fields), Some("title"));
+        // `sorce` is near both `source` and `sources`: no fix, only advice.
+        assert_eq!(nearest("sorce", fields), Some("source"));
+        assert_eq!(certain("sorce", fields), None);
+        assert_eq!(certain("zzz", fields), None);
+        // A different number is a different thing, not a slip.
+        let ids = ["lsf-2008", "extended-services"];
+        assert_eq!(nearest("lsf-2009", ids), Some("lsf-2008"));
+        assert_eq!(certain("lsf-2009", ids), None);
+        assert_eq!(certain("lsf-2008", ["lsf-2008"]), Some("lsf-2008"));
+        assert_eq!(certain("1.3", ["1.1"]), None);
+        assert_eq!(certain("extended-servces", ids), Some("extended-services"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::money::{Money, format_gbp, format_plain};
 use crate::render::inline;
 use crate::render::view::{availability_text, total_text};
 use crate::terminal::visible;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Align {
@@ -269,7 +270,7 @@ pub fn plan(compiled: &CompiledPlan, framework: &Framework) -> String {
 }
 
 /// The roll-up of several plans as text: each kind of plan apart.
-pub fn rollup(rollup: &Rollup, plans: &[CompiledPlan]) -> String {
+pub fn rollup(rollup: &Rollup, plans: &[Arc<CompiledPlan>]) -> String {
     let mut out = String::from("Roll-up\n\n");
     if !rollup.unreadable.is_empty() {
         out.push_str(&format!(
@@ -409,7 +410,7 @@ fn totals_json(t: &RollupTotals) -> serde_json::Value {
 /// Every figure of every plan and of the roll-up, as JSON. Money is a
 /// string of exact pounds and pence (`"62150.00"`); a total with a part
 /// that cannot be read is `null`.
-pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
+pub fn json(plans: &[Arc<CompiledPlan>], rollup: &Rollup) -> String {
     let plans_json: Vec<serde_json::Value> = plans
         .iter()
         .map(|c| {
@@ -501,7 +502,7 @@ pub fn json(plans: &[CompiledPlan], rollup: &Rollup) -> String {
 
 /// The headline figures as CSV: a row per plan, per authority and per kind
 /// of plan. Money as plain decimals; empty where a figure is unknown.
-pub fn csv(plans: &[CompiledPlan], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Error> {
+pub fn csv(plans: &[Arc<CompiledPlan>], rollup: &Rollup) -> Result<Vec<u8>, ::csv::Error> {
     let text = |v: Option<Money>| v.map_or_else(String::new, format_plain);
     let mut rows = Vec::new();
     for group in &rollup.groups {

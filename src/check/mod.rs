@@ -1,6 +1,7 @@
 //! Check: the rules, one module per family. Checks read the model, the index
 //! and the computed figures, and push diagnostics; they never print.
 
+pub mod allow;
 mod dates;
 mod ecm;
 mod funds;
@@ -52,53 +53,30 @@ pub fn apply_levels(plan: &Plan, repository: &[(Id, Level)], diags: &mut Diagnos
             .cloned()
             .collect::<Vec<_>>(),
     );
-    // Where each item starts. An item reaches to the start of the next
-    // item of its level or above in the same file (a mapping's span marks
-    // where it starts, not where it ends).
     let priorities: Vec<&crate::model::Priority> =
         plan.sections.iter().flat_map(|s| &s.priorities).collect();
-    let section_starts = plan.sections.iter().map(|s| s.span);
-    let outer_starts: Vec<crate::source::Span> = section_starts
-        .chain(priorities.iter().map(|p| p.span))
-        .collect();
-    let activity_starts: Vec<crate::source::Span> = priorities
+    let has_own_levels = priorities
         .iter()
-        .flat_map(|p| p.activities.iter().map(|a| a.span))
-        .chain(outer_starts.iter().copied())
-        .collect();
-    let extent = |start: crate::source::Span, starts: &[crate::source::Span]| {
-        let end = starts
-            .iter()
-            .filter(|s| s.file == start.file && s.start > start.start)
-            .map(|s| s.start)
-            .min()
-            .unwrap_or(u32::MAX);
-        crate::source::Span {
-            file: start.file,
-            start: start.start,
-            end,
-        }
-    };
+        .any(|p| !p.checks.is_empty() || p.activities.iter().any(|a| !a.checks.is_empty()));
+    if plan_levels.is_empty() && !has_own_levels {
+        return;
+    }
     // Priorities and activities with levels of their own, innermost last.
     let mut scoped: Vec<(crate::source::Span, Vec<(Code, Level)>)> = Vec::new();
-    for priority in &priorities {
+    let extents = match has_own_levels {
+        true => plan.extents(),
+        false => crate::model::Extents::default(),
+    };
+    let mut activity_extents = extents.activities.iter();
+    for (priority, extent) in priorities.iter().zip(&extents.priorities) {
         if !priority.checks.is_empty() {
-            scoped.push((
-                extent(priority.span, &outer_starts),
-                codes(&priority.checks),
-            ));
+            scoped.push((*extent, codes(&priority.checks)));
         }
-        for activity in &priority.activities {
+        for (activity, extent) in priority.activities.iter().zip(activity_extents.by_ref()) {
             if !activity.checks.is_empty() {
-                scoped.push((
-                    extent(activity.span, &activity_starts),
-                    codes(&activity.checks),
-                ));
+                scoped.push((*extent, codes(&activity.checks)));
             }
         }
-    }
-    if plan_levels.is_empty() && scoped.is_empty() {
-        return;
     }
     let within = |outer: crate::source::Span, inner: crate::source::Span| {
         outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end

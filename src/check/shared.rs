@@ -3,6 +3,7 @@
 //! counted once per plan, so they are pointed out with both places.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::codes::Code;
 use crate::compile::CompiledPlan;
@@ -25,7 +26,7 @@ struct Item<'a> {
     amount: Option<(Money, Span)>,
 }
 
-fn items(plans: &[CompiledPlan]) -> Vec<Item<'_>> {
+fn items(plans: &[Arc<CompiledPlan>]) -> Vec<Item<'_>> {
     plans
         .iter()
         .enumerate()
@@ -45,7 +46,7 @@ fn items(plans: &[CompiledPlan]) -> Vec<Item<'_>> {
         .collect()
 }
 
-pub fn check(plans: &[CompiledPlan], register: &[SharedItem], diags: &mut Diagnostics) {
+pub fn check(plans: &[Arc<CompiledPlan>], register: &[SharedItem], diags: &mut Diagnostics) {
     duplicate_plans(plans, diags);
     let items = items(plans);
     linked(&items, register, diags);
@@ -54,7 +55,7 @@ pub fn check(plans: &[CompiledPlan], register: &[SharedItem], diags: &mut Diagno
 
 /// Two plans with one id: their rows in the CSV files and the roll-up could
 /// not be told apart.
-fn duplicate_plans(plans: &[CompiledPlan], diags: &mut Diagnostics) {
+fn duplicate_plans(plans: &[Arc<CompiledPlan>], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     for compiled in plans {
         let id = &compiled.plan.id;

@@ -3,6 +3,7 @@
 //! readers of text, lists, keywords, amounts, dates and check levels.
 
 use super::*;
+use crate::diagnostic::{Edit, EditKind};
 
 impl<'d> Decoder<'d> {
     pub fn new(diags: &'d mut Diagnostics) -> Self {
@@ -46,7 +47,20 @@ impl<'d> Decoder<'d> {
             self.error(d);
             return None;
         };
-        for entry in entries {
+        // The name each unknown key is certainly a slip for, if any: a fix
+        // renames it only if the mapping does not have that name already
+        // and no other key here would take it too.
+        let certain: Vec<Option<&str>> = entries
+            .iter()
+            .map(|e| {
+                if known.contains(&e.key.as_str()) {
+                    None
+                } else {
+                    suggest::certain(&e.key, known.iter().copied())
+                }
+            })
+            .collect();
+        for (entry, sure) in entries.iter().zip(&certain) {
             if known.contains(&entry.key.as_str()) {
                 continue;
             }
@@ -84,6 +98,15 @@ impl<'d> Decoder<'d> {
                     .label("not a field of this")
                     .help(format!("the fields of {what} are: {}", known.join(", "))),
             };
+            if let Some(near) = *sure
+                && !entries.iter().any(|e| e.key == near)
+                && certain.iter().filter(|c| **c == Some(near)).count() == 1
+            {
+                diagnostic = diagnostic.with_fix(
+                    format!("rename `{}` to `{near}`", entry.key),
+                    Edit::new(entry.key_span, EditKind::Key, near),
+                );
+            }
             self.error(diagnostic);
         }
         Some(Fields { node, shape })
@@ -293,12 +316,23 @@ impl<'d> Decoder<'d> {
                     format!("`{text}` is not a clean amount of money"),
                 );
                 match suggestion {
-                    Some(s) => d
-                        .label(format!("probably {}", money::format_gbp(s)))
-                        .help(format!(
-                            "write `{key}: {}`; for an estimate add `approx: true`",
-                            money::format_plain(s).trim_end_matches(".00")
-                        )),
+                    Some(s) => {
+                        let d = d
+                            .label(format!("probably {}", money::format_gbp(s)))
+                            .help(format!(
+                                "write `{key}: {}`; for an estimate add `approx: true`",
+                                money::format_plain(s).trim_end_matches(".00")
+                            ));
+                        // Only when the amount can be read one way alone
+                        // (`£36'000`, `15k`), and as that same amount.
+                        match crate::fix::certain_amount(text) {
+                            Some((value, token)) if value == s => d.with_fix(
+                                format!("write `{}` as `{token}`", suggest::short(text.trim())),
+                                Edit::new(span, EditKind::Amount, token),
+                            ),
+                            _ => d,
+                        }
+                    }
                     None => d.label("not a number").help(
                         "write the amount in pounds and pence, e.g. `1020` or `4462.20`; \
                          for an unknown cost write `tbc`",
@@ -509,6 +543,125 @@ impl<'d> Decoder<'d> {
         match f.get("checks") {
             Some(node) => self.checks_of(node),
             None => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Fix;
+    use crate::load::{toml, yaml};
+    use crate::source::SourceFile;
+
+    /// The fixes the decoder attaches to a file, with the text each edit
+    /// replaces.
+    fn fixes(name: &str, text: &str) -> Vec<(Code, Fix, String)> {
+        let source = SourceFile::new(name.into(), text.to_string());
+        let root = if name.ends_with(".toml") {
+            toml::parse(FileId(0), text)
+        } else {
+            yaml::parse(FileId(0), &source)
+        }
+        .expect("parses");
+        let mut diags = Diagnostics::default();
+        Decoder::new(&mut diags).file(&root, FileId(0));
+        diags
+            .into_sorted()
+            .into_iter()
+            .filter_map(|d| {
+                let fix = d.fix?;
+                let replaced = fix.edits.iter().map(|e| source.slice(e.span)).collect();
+                Some((d.code, *fix, replaced))
+            })
+            .collect()
+    }
+
+    const ACTIVITY: &str = "sections:\n  - id: s\n    title: S\n    priorities:\n      - id: p\n        title: P\n        activities:\n";
+
+    #[test]
+    fn an_unknown_field_with_one_near_name_is_renamed_by_its_key_alone() {
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cots: 100  # typo\n"
+        );
+        let found = fixes("p.yaml", &text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (code, fix, replaced) = &found[0];
+        assert_eq!(*code, Code::UnknownField);
+        assert_eq!(replaced, "cots");
+        assert_eq!(fix.edits[0].replacement, "cost");
+        assert_eq!(fix.edits[0].kind, EditKind::Key);
+        assert_eq!(fix.description, "rename `cots` to `cost`");
+        // A quoted key is replaced whole, quotes and all.
+        let text = "[plan]\nid = \"x\"\n\"nmae\" = \"X\"\n";
+        let found = fixes("p.toml", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1.edits[0].replacement, "name");
+        assert_eq!(found[0].2, "\"nmae\"");
+    }
+
+    #[test]
+    fn no_rename_when_the_name_is_there_or_not_certain() {
+        // `cost` is there already: renaming `cots` would lose one of them.
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cost: 5\n            cots: 100\n"
+        );
+        assert!(fixes("p.yaml", &text).is_empty());
+        // Two keys that would both become `cost`.
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cots: 5\n            csot: 100\n"
+        );
+        assert!(fixes("p.yaml", &text).is_empty());
+        // `sorce` is near both `source` and `sources` of a cost.
+        let text = format!(
+            "{ACTIVITY}          - id: a\n            title: A\n            cost: {{ amount: 5, sorce: x }}\n"
+        );
+        assert!(fixes("p.yaml", &text).is_empty());
+        // Nothing near at all.
+        let text =
+            format!("{ACTIVITY}          - id: a\n            title: A\n            zzz: 5\n");
+        assert!(fixes("p.yaml", &text).is_empty());
+    }
+
+    #[test]
+    fn an_amount_with_one_reading_is_rewritten_as_the_same_amount() {
+        for (written, token, replaced) in [
+            ("\"£36'000\"", "36000", "\"£36'000\""),
+            ("£36'000", "36000", "£36'000"),
+            ("'£36''000.5'", "36000.50", "'£36''000.5'"),
+            ("15k", "15000", "15k"),
+            ("\"£6.3 million\"", "6300000", "\"£6.3 million\""),
+        ] {
+            let text = format!("{ACTIVITY}          - {{ id: a, title: A, cost: {written} }}\n");
+            let found = fixes("p.yaml", &text);
+            assert_eq!(found.len(), 1, "{written}: {found:?}");
+            let (code, fix, seen) = &found[0];
+            assert_eq!(*code, Code::UncleanAmount);
+            assert_eq!(fix.edits[0].kind, EditKind::Amount);
+            assert_eq!(fix.edits[0].replacement, token, "{written}");
+            assert_eq!(seen, replaced, "the whole token, quotes included");
+        }
+        let text = "[[sources]]\nid = \"s\"\nname = \"S\"\namount = \"£36,000.00.\"\n\n[[sources]]\nid = \"t\"\nname = \"T\"\namount = \"£36'000\"\n";
+        let found = fixes("p.toml", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "\"£36'000\"");
+        assert_eq!(found[0].1.edits[0].replacement, "36000");
+    }
+
+    #[test]
+    fn no_fix_for_an_amount_that_may_be_read_two_ways() {
+        for written in [
+            "'1.000'",
+            "'1,00'",
+            "'£7,,000'",
+            "about 5000",
+            "'1e6'",
+            "twelve",
+            "'-£36''000'",
+            "'£4,462.20'",
+        ] {
+            let text = format!("{ACTIVITY}          - {{ id: a, title: A, cost: {written} }}\n");
+            assert!(fixes("p.yaml", &text).is_empty(), "{written}");
         }
     }
 }

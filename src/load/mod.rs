@@ -54,9 +54,36 @@ pub fn path_diagnostic(
     Diagnostic::new(code, Span::file_start(file), message)
 }
 
+/// Settings files of other tools that a plan repository may hold at any
+/// level (a documentation site's `mkdocs.yml`, a CI action): never plans,
+/// and never the reason a directory is taken for a plan.
+const OTHER_TOOLS_FILES: &[&str] = &[
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "action.yml",
+    "action.yaml",
+    "cargo.toml",
+    "pyproject.toml",
+    "netlify.toml",
+    "book.toml",
+    "typos.toml",
+    "_typos.toml",
+    "rustfmt.toml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "codecov.yml",
+    "_config.yml",
+    "environment.yml",
+];
+
 pub fn is_plan_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with('.') || name == config::FILE_NAME {
+    if name.starts_with('.')
+        || name == config::FILE_NAME
+        || OTHER_TOOLS_FILES.contains(&name.to_ascii_lowercase().as_str())
+    {
         return false;
     }
     // `PLAN.YAML` is a plan file too: left out, its money would vanish.

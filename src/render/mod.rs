@@ -7,6 +7,7 @@ pub mod csv;
 pub mod inert;
 pub mod inline;
 pub mod output;
+pub mod revision;
 pub mod templates;
 pub mod view;
 pub mod xlsx;
@@ -38,6 +39,8 @@ pub struct Request {
     pub templates: Option<PathBuf>,
     /// The version text for footers; by default read from git.
     pub revision: Option<String>,
+    /// A live preview: every plan with problems shows them, as a draft.
+    pub preview: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +56,8 @@ pub enum RenderError {
         "{page}: the template wrote {what}; pages carry no active content, so a template may not write it"
     )]
     Active { page: String, what: String },
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
 }
 
 /// Renders a template into a buffer of limited size, and checks that the
@@ -85,63 +90,6 @@ impl From<minijinja::Error> for RenderError {
     fn from(e: minijinja::Error) -> Self {
         RenderError::Template(e)
     }
-}
-
-/// The last commit that touched `files`, as `commit 1a2b3c4 of 2026-11-20`,
-/// noting uncommitted changes; or that they are not in a git repository.
-/// Git runs in the repository `root`, never in a plan's own directory (which
-/// a pull request could make a git repository of its own), and changes are
-/// found by hashing the files without git's filters, so that no command a
-/// repository configures is run.
-pub fn revision(root: &Path, files: &[&Path]) -> String {
-    let Ok(root) = std::fs::canonicalize(root) else {
-        return "not in a git repository".into();
-    };
-    let relative: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| std::fs::canonicalize(f).ok())
-        .filter_map(|f| f.strip_prefix(&root).ok().map(Path::to_path_buf))
-        .collect();
-    if relative.is_empty() {
-        return "not in a git repository".into();
-    }
-    let git = |args: &[&str]| {
-        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
-        all.push(std::ffi::OsStr::new("--"));
-        all.extend(relative.iter().map(|p| p.as_os_str()));
-        crate::git::run(Some(&root), &all)
-            .ok()
-            .map(|o| String::from_utf8_lossy(&o).into_owned())
-    };
-    let Some(line) = git(&["log", "-1", "--no-show-signature", "--format=%h %cs"]) else {
-        return "not in a git repository".into();
-    };
-    let line = crate::terminal::visible(line.trim()).into_owned();
-    if line.is_empty() {
-        return "not yet committed to git".into();
-    }
-    let (hash, date) = line.split_once(' ').unwrap_or((&line, ""));
-    // Each file's blob at HEAD against its contents as they are now.
-    let committed: Vec<String> = git(&["ls-tree", "-z", "HEAD"])
-        .unwrap_or_default()
-        .split('\0')
-        .filter_map(|entry| entry.split_whitespace().nth(2).map(str::to_string))
-        .collect();
-    let current: Vec<String> = git(&["hash-object", "--no-filters"])
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let changed =
-        current.len() != relative.len() || current.iter().any(|blob| !committed.contains(blob));
-    format!(
-        "commit {hash} of {date}{}",
-        if changed {
-            ", with uncommitted changes"
-        } else {
-            ""
-        }
-    )
 }
 
 /// File names the roll-up writes; no plan's pages may take them.
@@ -205,12 +153,49 @@ fn css_string(text: &str) -> String {
         .collect()
 }
 
-/// Every output file, by path relative to `--out`.
+/// Where rendered files go, each as soon as it is made (from several
+/// threads): a map in memory, or the staging directory of `--out`.
+pub trait Sink: Sync {
+    fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError>;
+}
+
+impl Sink for std::sync::Mutex<BTreeMap<PathBuf, Vec<u8>>> {
+    fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError> {
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes);
+        Ok(())
+    }
+}
+
+impl Sink for output::Staging {
+    fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError> {
+        Ok(self.add(&path, &bytes)?)
+    }
+}
+
+/// Every output file, by path relative to `--out`, in memory.
 pub fn render(
     compilation: &Compilation,
     diagnostics: &[Diagnostic],
     request: &Request,
 ) -> Result<BTreeMap<PathBuf, Vec<u8>>, RenderError> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    render_into(compilation, diagnostics, request, &files)?;
+    Ok(files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Renders every output file into `sink`, each as soon as it is made, so
+/// that no more than the pages being rendered are held at once. Returns
+/// how many files were written.
+pub fn render_into(
+    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
+    request: &Request,
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
     let guard = match &request.templates {
         Some(dir) => crate::load::guard::Guard::new(&compilation.root, std::slice::from_ref(dir)),
         None => crate::load::guard::Guard::new(&compilation.root, &[]),
@@ -225,6 +210,17 @@ pub fn render(
         .iter()
         .map(|p| p.plan.id.value.as_str())
         .collect();
+    // Git is asked once about every plan file, not once per plan.
+    let plan_files: Vec<&Path> = compilation
+        .plans
+        .iter()
+        .flat_map(|c| &c.plan.files)
+        .map(|f| compilation.sources.get(*f).path.as_path())
+        .collect();
+    let revisions = match &request.revision {
+        Some(_) => revision::Revisions::new(&compilation.root, &[]),
+        None => revision::Revisions::new(&compilation.root, &plan_files),
+    };
     let views: Vec<PlanView> = compilation
         .plans
         .par_iter()
@@ -240,14 +236,16 @@ pub fn render(
                 })
                 .collect();
             let has_errors = problems.iter().any(|p| p.severity == "error");
-            let draft = has_errors.then(|| Draft::new(problems));
+            // A preview shows every problem; a build, a plan with errors.
+            let shown = has_errors || (request.preview && !problems.is_empty());
+            let draft = shown.then(|| Draft::new(problems, request.preview));
             let revision = request.revision.clone().unwrap_or_else(|| {
                 let files: Vec<&Path> = plan
                     .files
                     .iter()
                     .map(|f| compilation.sources.get(*f).path.as_path())
                     .collect();
-                revision(&compilation.root, &files)
+                revisions.text(&files)
             });
             view::plan_view(
                 compiled,
@@ -272,16 +270,15 @@ pub fn render(
             &compilation.framework,
         ),
     );
-    let index_revision = request.revision.clone().unwrap_or_else(|| {
-        let first: Vec<&Path> = compilation
-            .plans
-            .iter()
-            .flat_map(|c| c.plan.files.first())
-            .map(|f| compilation.sources.get(*f).path.as_path())
-            .collect();
-        revision(&compilation.root, &first)
-    });
-    let mut files = BTreeMap::new();
+    let index_revision = request
+        .revision
+        .clone()
+        .unwrap_or_else(|| revisions.text(&plan_files));
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let put = |path: PathBuf, bytes: Vec<u8>| {
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink.put(path, bytes)
+    };
     for format in &request.formats {
         match format {
             Format::Html | Format::Markdown => {
@@ -290,9 +287,9 @@ pub fn render(
                 } else {
                     "md"
                 };
-                let pages: Vec<(PathBuf, Vec<u8>)> = views
+                views
                     .par_iter()
-                    .map(|plan| {
+                    .try_for_each(|plan| {
                         let footer = Value::from_safe_string(css_string(&format!(
                             "{} · {}",
                             plan.name, plan.revision
@@ -305,10 +302,8 @@ pub fn render(
                             &file,
                         )?;
                         request.progress.inc(1);
-                        Ok((PathBuf::from(file), bytes))
-                    })
-                    .collect::<Result<_, RenderError>>()?;
-                files.extend(pages);
+                        put(PathBuf::from(file), bytes)
+                    })?;
                 let file = format!("index.{ext}");
                 let bytes = page(
                     &env,
@@ -319,29 +314,25 @@ pub fn render(
                     },
                     &file,
                 )?;
-                files.insert(PathBuf::from(file), bytes);
+                put(PathBuf::from(file), bytes)?;
             }
             Format::Xlsx => {
-                let books: Vec<(PathBuf, Vec<u8>)> = views
-                    .par_iter()
-                    .map(|plan| {
-                        Ok((
-                            PathBuf::from(format!("{}.xlsx", plan.slug)),
-                            xlsx::plan(plan)?,
-                        ))
-                    })
-                    .collect::<Result<_, RenderError>>()?;
-                files.extend(books);
-                files.insert(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?);
+                views.par_iter().try_for_each(|plan| {
+                    put(
+                        PathBuf::from(format!("{}.xlsx", plan.slug)),
+                        xlsx::plan(plan)?,
+                    )
+                })?;
+                put(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?)?;
             }
             Format::Csv => {
-                files.insert(PathBuf::from("activities.csv"), csv::activities(&views)?);
-                files.insert(PathBuf::from("funding.csv"), csv::funding(&views)?);
-                files.insert(PathBuf::from("outcomes.csv"), csv::outcomes(&views)?);
+                put(PathBuf::from("activities.csv"), csv::activities(&views)?)?;
+                put(PathBuf::from("funding.csv"), csv::funding(&views)?)?;
+                put(PathBuf::from("outcomes.csv"), csv::outcomes(&views)?)?;
             }
         }
     }
-    Ok(files)
+    Ok(written.into_inner())
 }
 
 #[cfg(test)]

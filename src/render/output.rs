@@ -97,86 +97,132 @@ fn recover(out: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Replaces `out` with exactly `files` (relative paths → contents). `out`
-/// may not be a link, nor lie in the repository at `root` and resolve out
-/// of it. While it writes, planc holds a lock on `out`'s directory: a
-/// second planc writing there at the same time stops with a message
-/// instead of removing the first one's files.
+/// Replaces `out` with exactly `files` (relative paths → contents). See
+/// [`Staging`].
 pub fn write(
     out: &Path,
     files: &BTreeMap<PathBuf, Vec<u8>>,
     inputs: &[PathBuf],
     root: &Path,
 ) -> Result<(), OutputError> {
-    if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(OutputError::Link(out.to_path_buf()));
+    let staging = Staging::begin(out, inputs, root)?;
+    for (relative, contents) in files {
+        staging.add(relative, contents)?;
     }
-    let (parent, _, _) = siblings(out);
-    fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let guard = crate::load::guard::Guard::new(root, std::slice::from_ref(&parent));
-    if let Err(crate::load::guard::Refusal::Outside { target }) = guard.resolve(&parent) {
-        return Err(OutputError::Outside {
-            path: out.to_path_buf(),
-            target,
-        });
-    }
-    let lock = fs::File::open(&parent).map_err(io(&parent))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => return Err(OutputError::Busy(out.to_path_buf())),
-        Err(fs::TryLockError::Error(e)) => return Err(io(&parent)(e)),
-    }
-    let out_abs = absolute(out);
-    for input in inputs {
-        let input_abs = absolute(input);
-        if input_abs.starts_with(&out_abs) {
-            return Err(OutputError::ContainsSources(out.to_path_buf()));
+    staging.commit()
+}
+
+/// A render being written: files go into a temporary directory beside
+/// `out` as they are made, and `commit` puts it in `out`'s place in one
+/// rename. Dropped without `commit` (an error, a panic), it removes what it
+/// wrote and `out` is as it was. `out` may not be a link, nor lie in the
+/// repository at `root` and resolve out of it. While it exists, planc
+/// holds a lock on `out`'s directory: a second planc writing there at the
+/// same time stops with a message instead of removing the first one's
+/// files.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    tmp: PathBuf,
+    old_prefix: String,
+    committed: bool,
+    _lock: fs::File,
+}
+
+impl Staging {
+    pub fn begin(out: &Path, inputs: &[PathBuf], root: &Path) -> Result<Staging, OutputError> {
+        if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(OutputError::Link(out.to_path_buf()));
         }
-    }
-    recover(out)?;
-    if out.exists() {
-        let ours = out.join(MARKER).is_file();
-        let empty = fs::read_dir(out).map_err(io(out))?.next().is_none();
-        if !ours && !empty {
-            return Err(OutputError::NotOurs(out.to_path_buf()));
+        let (parent, _, _) = siblings(out);
+        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let guard = crate::load::guard::Guard::new(root, std::slice::from_ref(&parent));
+        if let Err(crate::load::guard::Refusal::Outside { target }) = guard.resolve(&parent) {
+            return Err(OutputError::Outside {
+                path: out.to_path_buf(),
+                target,
+            });
         }
-    }
-    let (parent, tmp_prefix, old_prefix) = siblings(out);
-    let pid = std::process::id();
-    let tmp = parent.join(format!("{tmp_prefix}{pid}"));
-    fs::create_dir(&tmp).map_err(io(&tmp))?;
-    let written = (|| {
-        for (relative, contents) in files {
-            let path = tmp.join(relative);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(io(dir))?;
+        let lock = fs::File::open(&parent).map_err(io(&parent))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(OutputError::Busy(out.to_path_buf()));
             }
-            fs::write(&path, contents).map_err(io(&path))?;
+            Err(fs::TryLockError::Error(e)) => return Err(io(&parent)(e)),
         }
-        let marker = tmp.join(MARKER);
+        let out_abs = absolute(out);
+        for input in inputs {
+            let input_abs = absolute(input);
+            if input_abs.starts_with(&out_abs) {
+                return Err(OutputError::ContainsSources(out.to_path_buf()));
+            }
+        }
+        recover(out)?;
+        if out.exists() {
+            let ours = out.join(MARKER).is_file();
+            let empty = fs::read_dir(out).map_err(io(out))?.next().is_none();
+            if !ours && !empty {
+                return Err(OutputError::NotOurs(out.to_path_buf()));
+            }
+        }
+        let (parent, tmp_prefix, old_prefix) = siblings(out);
+        let tmp = parent.join(format!("{tmp_prefix}{}", std::process::id()));
+        fs::create_dir(&tmp).map_err(io(&tmp))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            tmp,
+            old_prefix,
+            committed: false,
+            _lock: lock,
+        })
+    }
+
+    /// Writes one file of the render. Safe from several threads at once,
+    /// each writing its own files.
+    pub fn add(&self, relative: &Path, contents: &[u8]) -> Result<(), OutputError> {
+        let path = self.tmp.join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        fs::write(&path, contents).map_err(io(&path))
+    }
+
+    /// Puts the render in `out`'s place.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let marker = self.tmp.join(MARKER);
         fs::write(
             &marker,
             "This directory is written by planc and replaced whole on each render.\n",
         )
-        .map_err(io(&marker))
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    if out.exists() {
-        let old = parent.join(format!("{old_prefix}{pid}"));
-        fs::rename(out, &old).map_err(io(out))?;
-        if let Err(e) = fs::rename(&tmp, out) {
-            let _ = fs::rename(&old, out);
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(io(out)(e));
+        .map_err(io(&marker))?;
+        let out = self.out.clone();
+        if out.exists() {
+            let old = self
+                .parent
+                .join(format!("{}{}", self.old_prefix, std::process::id()));
+            fs::rename(&out, &old).map_err(io(&out))?;
+            if let Err(e) = fs::rename(&self.tmp, &out) {
+                let _ = fs::rename(&old, &out);
+                return Err(io(&out)(e));
+            }
+            self.committed = true;
+            fs::remove_dir_all(&old).map_err(io(&old))?;
+        } else {
+            fs::rename(&self.tmp, &out).map_err(io(&out))?;
+            self.committed = true;
         }
-        fs::remove_dir_all(&old).map_err(io(&old))?;
-    } else {
-        fs::rename(&tmp, out).map_err(io(out))?;
+        Ok(())
     }
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 #[cfg(test)]

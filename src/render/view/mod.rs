@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::compile::CompiledPlan;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::figures::{ActivityFigures, Availability, Cell, PlanFigures, Rollup, RollupTotals, Sum};
 use crate::framework::Framework;
 use crate::model::*;
@@ -25,6 +25,9 @@ pub struct Problem {
     pub code: String,
     pub severity: String,
     pub message: String,
+    /// Where it is, to show it beside the item it is about.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 impl Problem {
@@ -34,6 +37,7 @@ impl Problem {
             code: d.code.id().to_string(),
             severity: d.severity.as_str().to_string(),
             message: d.message.clone(),
+            span: d.primary.span,
         }
     }
 }
@@ -41,18 +45,45 @@ impl Problem {
 #[derive(Debug, Clone, Serialize)]
 pub struct Draft {
     pub errors: usize,
+    /// Every problem of the plan, errors first.
     pub problems: Vec<Problem>,
+    /// A live preview (`planc serve`) rather than a `--draft` build.
+    pub preview: bool,
+    /// Indices into `problems` by file and place.
+    #[serde(skip)]
+    by_place: Vec<usize>,
 }
 
 impl Draft {
-    pub fn new(problems: Vec<Problem>) -> Draft {
+    pub fn new(mut problems: Vec<Problem>, preview: bool) -> Draft {
+        let rank = |p: &Problem| match p.severity.as_str() {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        };
+        problems.sort_by_key(rank);
+        let mut by_place: Vec<usize> = (0..problems.len()).collect();
+        by_place.sort_by_key(|&i| (problems[i].span.file.0, problems[i].span.start));
         Draft {
-            errors: problems
-                .iter()
-                .filter(|p| p.severity == Severity::Error.as_str())
-                .count(),
+            errors: problems.iter().filter(|p| rank(p) == 0).count(),
             problems,
+            preview,
+            by_place,
         }
+    }
+
+    /// The problems within `extent`: shown beside the item they are about.
+    fn within(&self, extent: Span) -> Vec<Problem> {
+        let key = |p: &Problem| (p.span.file.0, p.span.start);
+        let from = self
+            .by_place
+            .partition_point(|&i| key(&self.problems[i]) < (extent.file.0, extent.start));
+        self.by_place[from..]
+            .iter()
+            .map(|&i| &self.problems[i])
+            .take_while(|p| key(p) < (extent.file.0, extent.end))
+            .cloned()
+            .collect()
     }
 }
 
@@ -286,6 +317,8 @@ pub struct ActivityView {
     pub shared: Option<String>,
     /// Fields the transcriber inferred, each with how.
     pub inferred: Vec<InferredView>,
+    /// In a draft or a preview, the problems found in this activity.
+    pub problems: Vec<Problem>,
 }
 
 impl ActivityView {
@@ -675,6 +708,7 @@ fn activity_view(
         status: latest.map(status_view),
         shared: activity.shared.as_ref().map(|s| s.value.clone()),
         inferred: inferred_views(&activity.inferred),
+        problems: Vec::new(),
         ecm_outcomes: served
             .iter()
             .filter_map(|n| framework.outcome_by_number(*n))
@@ -697,6 +731,15 @@ pub fn plan_view(
         activities: &figures.activities,
         locate,
     };
+    // Where each activity lies, to place its problems beside it.
+    let extents: std::collections::HashMap<(u32, u32), Span> = match &draft {
+        Some(_) => crate::resolve::activities(plan)
+            .map(|(_, _, a)| (a.span.file.0, a.span.start))
+            .zip(plan.extents().activities)
+            .collect(),
+        None => std::collections::HashMap::new(),
+    };
+    let extent_of = |span: Span| extents.get(&(span.file.0, span.start)).copied();
     let mut sections = Vec::new();
     for (section, section_figures) in plan.sections.iter().zip(&figures.sections) {
         let priorities = section
@@ -753,7 +796,13 @@ pub fn plan_view(
                 activities: priority
                     .activities
                     .iter()
-                    .map(|a| activity_view(plan, section, priority, a, framework))
+                    .map(|a| {
+                        let mut view = activity_view(plan, section, priority, a, framework);
+                        if let (Some(draft), Some(extent)) = (&draft, extent_of(a.span)) {
+                            view.problems = draft.within(extent);
+                        }
+                        view
+                    })
                     .collect(),
                 further_actions: priority
                     .further_actions
