@@ -601,7 +601,12 @@ fn shared_countywide_items_count_once_when_linked_and_are_pointed_out_when_not()
         "{}",
         output.stderr
     );
-    assert!(output.stderr.contains("add `shared: "), "{}", output.stderr);
+    // Bromsgrove is TOML: the help is written as TOML.
+    assert!(
+        output.stderr.contains("add `shared = "),
+        "{}",
+        output.stderr
+    );
     let json = summary_json(temp.path(), &[]);
     assert_eq!(cluster_totals(&json)["countywide"], "180000.00");
     assert_eq!(cluster_totals(&json)["allocated"], "380716.00");

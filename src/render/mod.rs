@@ -287,23 +287,21 @@ pub fn render_into(
                 } else {
                     "md"
                 };
-                views
-                    .par_iter()
-                    .try_for_each(|plan| {
-                        let footer = Value::from_safe_string(css_string(&format!(
-                            "{} · {}",
-                            plan.name, plan.revision
-                        )));
-                        let file = format!("{}.{ext}", plan.slug);
-                        let bytes = page(
-                            &env,
-                            &format!("plan.{ext}"),
-                            context! { plan => Value::from(Serde(plan)), footer_css => footer },
-                            &file,
-                        )?;
-                        request.progress.inc(1);
-                        put(PathBuf::from(file), bytes)
-                    })?;
+                views.par_iter().try_for_each(|plan| {
+                    let footer = Value::from_safe_string(css_string(&format!(
+                        "{} · {}",
+                        plan.name, plan.revision
+                    )));
+                    let file = format!("{}.{ext}", plan.slug);
+                    let bytes = page(
+                        &env,
+                        &format!("plan.{ext}"),
+                        context! { plan => Value::from(Serde(plan)), footer_css => footer },
+                        &file,
+                    )?;
+                    request.progress.inc(1);
+                    put(PathBuf::from(file), bytes)
+                })?;
                 let file = format!("index.{ext}");
                 let bytes = page(
                     &env,
