@@ -1,15 +1,14 @@
-//! Bar charts as inline SVG: no JavaScript, readable in print, every bar
-//! labelled with its figure so that nothing is shown by colour alone.
+//! Bar charts as HTML figures: each row's label and figures are text that
+//! wraps and keeps its size at any width, and only the bars are drawn, as
+//! small inline SVGs that stretch with the page. No JavaScript, readable in
+//! print; every bar is labelled with its figure in words, so that nothing is
+//! shown by colour alone, and no label is ever cut.
 
 use rust_decimal::Decimal;
 
 use crate::money::{Money, format_gbp};
 
-const LABEL_WIDTH: i64 = 280;
-const BAR_WIDTH: i64 = 420;
-const ROW: i64 = 26;
-
-/// Escapes text for SVG.
+/// Escapes text for HTML and SVG.
 fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -17,29 +16,57 @@ fn xml(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A bar's length in pixels, in proportion to the largest value.
+/// A bar's length, in percent of the longest.
 fn length(value: Money, max: Money) -> Decimal {
-    if max.is_zero() {
+    if max.is_zero() || value <= Money::ZERO {
         return Decimal::ZERO;
     }
-    (value * Decimal::from(BAR_WIDTH) / max).round_dp(1)
+    (value * Decimal::from(100) / max)
+        .round_dp(1)
+        .min(Decimal::from(100))
 }
 
-/// Labels longer than the label column are cut with an ellipsis; the
-/// tables beside the chart carry the full names.
-fn short(label: &str) -> String {
-    const MAX: usize = 38;
-    if label.chars().count() <= MAX {
-        return label.to_string();
-    }
-    let cut: String = label.chars().take(MAX - 1).collect();
-    format!("{}…", cut.trim_end())
+/// A bar as an SVG that fills its grid cell: drawn, not read (its figure is
+/// the text beside it).
+fn bar_svg(class: &str, percent: Decimal) -> String {
+    format!(
+        "<svg class=\"chart-bar\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" \
+         aria-hidden=\"true\" focusable=\"false\"><rect class=\"{class}\" width=\"{percent}\" height=\"10\"/></svg>"
+    )
 }
 
 struct Bar<'a> {
     label: &'a str,
     /// Each bar of the row: value, CSS class, caption.
-    parts: Vec<(Money, &'static str, String)>,
+    parts: Vec<(Money, &'static str, Caption)>,
+}
+
+/// What a bar says: its amount, kept on one line, and words after it,
+/// which may wrap.
+struct Caption {
+    amount: Option<String>,
+    words: String,
+}
+
+/// A bar's length and caption: nothing drawn, and the amount said to be
+/// unknown, for an amount that is not known.
+fn caption(amount: Option<Money>, words: &str, unknown: &str) -> (Money, Caption) {
+    match amount {
+        Some(amount) => (
+            amount,
+            Caption {
+                amount: Some(format_gbp(amount)),
+                words: words.to_string(),
+            },
+        ),
+        None => (
+            Money::ZERO,
+            Caption {
+                amount: None,
+                words: unknown.to_string(),
+            },
+        ),
+    }
 }
 
 fn chart(title: &str, bars: &[Bar], legend: &[(&str, &str)]) -> String {
@@ -48,57 +75,47 @@ fn chart(title: &str, bars: &[Bar], legend: &[(&str, &str)]) -> String {
         .flat_map(|b| b.parts.iter().map(|p| p.0))
         .max()
         .unwrap_or(Money::ZERO);
-    let per_bar = bars.first().map_or(1, |b| b.parts.len().max(1) as i64);
-    let row = ROW * per_bar + 8;
-    let legend_height = if legend.is_empty() { 0 } else { 24 };
-    let height = row * bars.len() as i64 + legend_height + 8;
-    let width = LABEL_WIDTH + BAR_WIDTH + 120;
-    let mut svg = format!(
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
-         width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = xml(title)
+    let mut html = format!(
+        "<figure class=\"chart\"><figcaption>{}</figcaption>",
+        xml(title)
     );
-    for (i, (class, text)) in legend.iter().enumerate() {
-        let x = LABEL_WIDTH + i as i64 * 140;
-        svg.push_str(&format!(
-            "<rect class=\"{class}\" x=\"{x}\" y=\"4\" width=\"14\" height=\"14\"/>\
-             <text x=\"{}\" y=\"16\">{}</text>",
-            x + 20,
-            xml(text)
-        ));
-    }
-    for (i, bar) in bars.iter().enumerate() {
-        let top = legend_height + row * i as i64 + 4;
-        svg.push_str(&format!(
-            "<text class=\"bar-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            LABEL_WIDTH - 8,
-            top + ROW / 2 + 5 + (per_bar - 1) * ROW / 2,
-            xml(&short(bar.label))
-        ));
-        for (j, (value, class, caption)) in bar.parts.iter().enumerate() {
-            let y = top + j as i64 * ROW;
-            let w = length(*value, max);
-            svg.push_str(&format!(
-                "<rect class=\"{class}\" x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{w}\" height=\"{}\"/>\
-                 <text x=\"{}\" y=\"{}\">{}</text>",
-                ROW - 6,
-                Decimal::from(LABEL_WIDTH + 6) + w,
-                y + ROW / 2 + 3,
-                xml(caption)
+    if !legend.is_empty() {
+        html.push_str("<p class=\"chart-legend\">");
+        for (i, (class, text)) in legend.iter().enumerate() {
+            if i > 0 {
+                html.push(' ');
+            }
+            html.push_str(&format!(
+                "<span class=\"chart-key\"><svg class=\"chart-swatch\" viewBox=\"0 0 10 10\" \
+                 aria-hidden=\"true\" focusable=\"false\"><rect class=\"{class}\" width=\"10\" \
+                 height=\"10\"/></svg> {}</span>",
+                xml(text)
             ));
         }
+        html.push_str("</p>");
     }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// A bar's length and caption: nothing drawn, and `unknown` said, for an
-/// amount that is not known.
-fn bar_part(amount: Option<Money>, caption: impl Fn(String) -> String) -> (Money, String) {
-    match amount {
-        Some(amount) => (amount, caption(format_gbp(amount))),
-        None => (Money::ZERO, caption("unknown".into())),
+    html.push_str("<ul class=\"chart-rows\">");
+    for bar in bars {
+        html.push_str(&format!(
+            "<li><span class=\"chart-label\">{}</span><span class=\"chart-parts\">",
+            xml(bar.label)
+        ));
+        for (value, class, caption) in &bar.parts {
+            html.push_str(&bar_svg(class, length(*value, max)));
+            html.push_str("<span class=\"chart-value\">");
+            if let Some(amount) = &caption.amount {
+                html.push_str(&format!("<span class=\"amount\">{}</span>", xml(amount)));
+                if !caption.words.is_empty() {
+                    html.push(' ');
+                }
+            }
+            html.push_str(&xml(&caption.words));
+            html.push_str("</span>");
+        }
+        html.push_str("</span></li>");
     }
+    html.push_str("</ul></figure>");
+    html
 }
 
 /// Money per ECM outcome: each outcome's title and amount, if known.
@@ -106,7 +123,7 @@ pub fn outcomes(outcomes: &[(&str, Option<Money>)]) -> String {
     let bars: Vec<Bar> = outcomes
         .iter()
         .map(|(title, amount)| {
-            let (length, caption) = bar_part(*amount, |a| a);
+            let (length, caption) = caption(*amount, "", "unknown");
             Bar {
                 label: title,
                 parts: vec![(length, "bar-outcome", caption)],
@@ -121,22 +138,18 @@ pub fn outcomes(outcomes: &[(&str, Option<Money>)]) -> String {
 pub fn sources(sources: &[(&str, Option<Money>, Option<Money>)]) -> String {
     let bars: Vec<Bar> = sources
         .iter()
-        .map(|(name, available, allocated)| Bar {
-            label: name,
-            parts: vec![
-                (
-                    available.unwrap_or(Money::ZERO),
-                    "bar-available",
-                    available.map_or_else(
-                        || "not stated".to_string(),
-                        |a| format!("{} available", format_gbp(a)),
-                    ),
-                ),
-                {
-                    let (length, caption) = bar_part(*allocated, |a| format!("{a} allocated"));
-                    (length, "bar-allocated", caption)
-                },
-            ],
+        .map(|(name, available, allocated)| {
+            let (available, available_caption) =
+                caption(*available, "available", "available: not stated");
+            let (allocated, allocated_caption) =
+                caption(*allocated, "allocated", "allocated: unknown");
+            Bar {
+                label: name,
+                parts: vec![
+                    (available, "bar-available", available_caption),
+                    (allocated, "bar-allocated", allocated_caption),
+                ],
+            }
         })
         .collect();
     chart(
@@ -154,17 +167,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_are_escaped_and_bars_proportional() {
+    fn labels_are_escaped_whole_and_bars_proportional() {
         let outcomes = vec![
             ("Be <healthy>", Some(Money::from(100))),
             ("Stay safe", Some(Money::from(50))),
             ("Enjoy", None),
         ];
-        let svg = super::outcomes(&outcomes);
-        assert!(svg.contains("Be &lt;healthy&gt;"));
-        assert!(svg.contains("width=\"420\""));
-        assert!(svg.contains("width=\"210\""));
-        assert!(!svg.contains("<script"));
-        assert!(svg.contains(">unknown<"));
+        let html = super::outcomes(&outcomes);
+        assert!(html.contains(">Be &lt;healthy&gt;<"), "{html}");
+        assert!(html.contains("<rect class=\"bar-outcome\" width=\"100\""));
+        assert!(html.contains("<rect class=\"bar-outcome\" width=\"50\""));
+        assert!(html.contains("<rect class=\"bar-outcome\" width=\"0\""));
+        assert!(html.contains("<span class=\"chart-value\">unknown</span>"));
+        assert!(html.contains("<span class=\"amount\">£100</span>"));
+        assert!(!html.contains("<script"));
+        assert_eq!(crate::render::inert::html(&html), None);
+    }
+
+    #[test]
+    fn long_labels_are_never_cut() {
+        let name = "Sure Start Grant – Cluster Co-ordination and Extended Services Start-up";
+        let html = super::sources(&[
+            (name, Some(Money::from(40_500)), Some(Money::from(10_125))),
+            ("Other", None, None),
+        ]);
+        assert!(
+            html.contains(&format!("<span class=\"chart-label\">{name}</span>")),
+            "{html}"
+        );
+        assert!(!html.contains('…'));
+        assert!(html.contains("<span class=\"amount\">£40,500</span> available"));
+        assert!(html.contains("<rect class=\"bar-allocated\" width=\"25\""));
+        assert!(html.contains(">available: not stated<"));
+        assert!(html.contains(">allocated: unknown<"));
+        // The bars are drawn for the eye only: their figures are the text.
+        assert_eq!(
+            html.matches("<svg").count(),
+            html.matches("aria-hidden=\"true\"").count()
+        );
     }
 }

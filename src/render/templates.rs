@@ -22,6 +22,16 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// `javascript:` / `data:` links dropped and images turned into links, so
 /// plan text can inject no markup and make the page load nothing.
 pub fn markdown_html(text: &str) -> String {
+    markdown_html_under(text, None)
+}
+
+/// Free text as HTML, as [`markdown_html`], its headings set below a
+/// heading of level `under` (the heading of the part of the page where the
+/// text stands): the text's highest heading becomes `under + 1`, the others
+/// keep their places below it, and none is more than one level below the
+/// heading before it, so that the page's outline skips no level. Levels past
+/// 6 stay 6. Without `under`, headings stay as written.
+pub fn markdown_html_under(text: &str, under: Option<u8>) -> String {
     let mut options = comrak::Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
@@ -34,6 +44,29 @@ pub fn markdown_html(text: &str) -> String {
         let mut data = node.data.borrow_mut();
         if let comrak::nodes::NodeValue::Image(link) = &data.value {
             data.value = comrak::nodes::NodeValue::Link(link.clone());
+        }
+    }
+    if let Some(under) = under {
+        use comrak::nodes::NodeValue;
+        let under = under.min(5);
+        let headings: Vec<_> = root
+            .descendants()
+            .filter(|n| matches!(n.data.borrow().value, NodeValue::Heading(_)))
+            .collect();
+        let highest = headings
+            .iter()
+            .filter_map(|n| match &n.data.borrow().value {
+                NodeValue::Heading(h) => Some(h.level),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(1);
+        let mut previous = under;
+        for node in headings {
+            if let NodeValue::Heading(h) = &mut node.data.borrow_mut().value {
+                h.level = (h.level - highest + under + 1).min(previous + 1).min(6);
+                previous = h.level;
+            }
         }
     }
     let mut html = String::new();
@@ -131,8 +164,10 @@ pub fn environment(overrides: Option<PathBuf>, guard: Guard) -> Environment<'sta
         }
         Ok(Some(built_in.to_string()))
     });
-    env.add_filter("markdown", |text: Option<String>| {
-        Value::from_safe_string(markdown_html(text.as_deref().unwrap_or("")))
+    // `markdown(N)`: headings in the text go below the level-N heading of
+    // the part of the page where it stands.
+    env.add_filter("markdown", |text: Option<String>, under: Option<u8>| {
+        Value::from_safe_string(markdown_html_under(text.as_deref().unwrap_or(""), under))
     });
     env.add_filter("md_text", |text: Option<String>| {
         markdown_text(text.as_deref().unwrap_or(""))
@@ -181,6 +216,43 @@ mod tests {
             html.contains("<a href=\"http://example.org/pixel.png\">tracker</a>"),
             "{html}"
         );
+    }
+
+    fn levels(html: &str) -> Vec<char> {
+        html.match_indices("<h")
+            .filter_map(|(at, _)| html[at + 2..].chars().next())
+            .filter(char::is_ascii_digit)
+            .collect()
+    }
+
+    #[test]
+    fn markdown_headings_go_below_the_heading_they_stand_under() {
+        let text = "# Aims\n\ntext\n\n## How\n\n#### Detail\n\n# More\n\nSetext\n------\n";
+        // As written, without a level.
+        assert_eq!(levels(&markdown_html(text)), ['1', '2', '4', '1', '2']);
+        // Under an h2: the highest becomes h3, and no level is skipped
+        // (h4 to h6 would skip h5: it becomes h5).
+        assert_eq!(
+            levels(&markdown_html_under(text, Some(2))),
+            ['3', '4', '5', '3', '4']
+        );
+        // Text whose highest heading is ## starts just below all the same.
+        assert_eq!(
+            levels(&markdown_html_under("## A\n\n### B\n", Some(3))),
+            ['4', '5']
+        );
+        // A first heading deeper than the rest cannot skip either.
+        assert_eq!(
+            levels(&markdown_html_under("### A\n\n# B\n\n## C\n", Some(2))),
+            ['3', '3', '4']
+        );
+        // Never past h6.
+        assert_eq!(
+            levels(&markdown_html_under("# A\n\n## B\n\n### C\n", Some(5))),
+            ['6', '6', '6']
+        );
+        let html = markdown_html_under("# A <b>\n", Some(2));
+        assert_eq!(html, "<h3>A &lt;b&gt;</h3>\n");
     }
 
     #[test]
