@@ -346,11 +346,46 @@ fn an_open_page_in_a_browser_updates_itself_after_a_save() {
     // An error shows on the page, with where it is, and the page still
     // previews the plan.
     edit(&plan, "amount: 11650", "amount: \"£11,65O\"");
-    browser.wait_for_text("DRAFT", Duration::from_secs(20));
+    browser.wait_for_text("This plan has 1 error", Duration::from_secs(20));
     let text = browser.text();
     assert!(text.contains("plans/druids-heath/plan.yaml:51"), "{text}");
+    // A problem in an activity shows beside the activity too.
+    edit(
+        &repo.path().join("plans/druids-heath/2-healthy.yaml"),
+        "cost: 1170",
+        "cost: 1170 pounds",
+    );
+    browser.wait_for_text("This plan has 2 errors", Duration::from_secs(20));
+    let beside = browser.call(
+        "Runtime.evaluate",
+        serde_json::json!({
+            "expression": "[...document.querySelectorAll('ul.problems li.error')].map(e => e.closest('tr').innerText).join('\\n')",
+            "returnByValue": true
+        }),
+    );
+    let beside = beside["result"]["value"].as_str().unwrap_or("").to_string();
+    assert!(
+        beside.contains("`1170 pounds` is not a clean amount of money")
+            && beside.contains("plans/druids-heath/2-healthy.yaml:37"),
+        "{beside}"
+    );
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
     browser.screenshot(&shots.join("serve-draft.png"));
+    browser.call(
+        "Runtime.evaluate",
+        serde_json::json!({ "expression": "document.querySelector('ul.problems li.error').scrollIntoView()" }),
+    );
+    let shot = browser.call(
+        "Page.captureScreenshot",
+        serde_json::json!({ "format": "png" }),
+    );
+    {
+        use base64::Engine as _;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        fs::write(shots.join("serve-in-place.png"), png).unwrap();
+    }
     eprintln!(
         "the open page showed the edit {} ms after the save; screenshot: {}",
         updated.as_millis(),
