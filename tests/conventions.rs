@@ -319,6 +319,17 @@ fn small_truths() {
         "{}",
         out.stderr
     );
+    // A template error is said once.
+    fs::create_dir_all(temp.path().join("templates")).unwrap();
+    fs::write(temp.path().join("templates/plan.html"), "{% if %}broken").unwrap();
+    let out = planc(temp.path(), &["build", "--as-of", AS_OF], None, &[]);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("unexpected end of block").count(),
+        1,
+        "{}",
+        out.stderr
+    );
     // --out's help shows its default once.
     let help = planc(temp.path(), &["build", "--help"], None, &[]).stdout;
     let out_line = help.lines().find(|l| l.contains("--out")).unwrap();
