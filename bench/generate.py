@@ -101,40 +101,72 @@ def main():
                 outcome_codes = [rng.choice(codes)]
                 if a == 0:
                     outcome_codes.append(rng.choice(other_codes))
+                partners = rng.sample(PARTNERS, 3)
+                start, end = sorted(rng.sample(range(len(MONTHS)), 2))
+                activity = {
+                    "title": sentence(rng, 4),
+                    "description": sentence(rng, 18) + ".",
+                    "outcomes": outcome_codes,
+                    "measures": [sentence(rng, 6), sentence(rng, 5)],
+                    "partners": partners,
+                    "sustainability": sentence(rng, 8) + ".",
+                    "timescale": (MONTHS[start], MONTHS[end]),
+                    "progress": sentence(rng, 6),
+                }
                 if kind < 0.03:
                     cost = "tbc"
                 else:
                     cost = money(pence)
-                    ledger.append((plan_id, aid, pence))
-                partners = rng.sample(PARTNERS, 3)
-                start, end = sorted(rng.sample(range(len(MONTHS)), 2))
+                    ledger.append((plan_id, aid, pence, activity))
                 lines += [
                     f"      - id: \"{aid}\"",
-                    f"        title: {sentence(rng, 4)}",
-                    f"        description: {sentence(rng, 18)}.",
+                    f"        title: {activity['title']}",
+                    f"        description: {activity['description']}",
                     f"        outcomes: [{', '.join(chr(34) + c + chr(34) for c in outcome_codes)}]",
-                    f"        success_measures: [{sentence(rng, 6)}, {sentence(rng, 5)}]",
+                    f"        success_measures: [{activity['measures'][0]}, {activity['measures'][1]}]",
                     f"        cost: {cost}",
                     f"        partners: {{ lead: [{partners[0]}], existing: [{partners[1]}], to_approach: [{partners[2]}] }}",
-                    f"        sustainability: {sentence(rng, 8)}.",
+                    f"        sustainability: {activity['sustainability']}",
                     f"        timescale: {{ start: {MONTHS[start]}, end: {MONTHS[end]} }}",
-                    f"        progress: [{{ date: 2010-01-15, rag: green, text: {sentence(rng, 6)} }}]",
+                    f"        progress: [{{ date: 2010-01-15, rag: green, text: {activity['progress']} }}]",
                 ]
             with open(os.path.join(d, f"area-{area + 1}.yaml"), "w") as f:
                 f.write("\n".join(lines) + "\n")
+    # The journals carry what the plans carry for each budget line (title,
+    # description, outcome codes, measures, partners, sustainability,
+    # timescale, progress), as hledger tags and beancount metadata, so that
+    # the tools read about as many bytes per budget line as planc does.
     with open(os.path.join(args.out, "journal.hledger"), "w") as f:
-        for plan_id, aid, pence in ledger:
-            f.write(f"2009-09-01 {plan_id} activity {aid}\n"
+        for plan_id, aid, pence, a in ledger:
+            lead, existing, approach = a["partners"]
+            f.write(f"2009-09-01 {plan_id} | {aid} {a['title']}\n"
+                    f"    ; description: {a['description']}\n"
+                    f"    ; outcomes: {' '.join(a['outcomes'])}\n"
+                    f"    ; measures: {a['measures'][0]}; {a['measures'][1]}\n"
+                    f"    ; partners: lead {lead}; existing {existing}; to approach {approach}\n"
+                    f"    ; sustainability: {a['sustainability']}\n"
+                    f"    ; timescale: {a['timescale'][0]} to {a['timescale'][1]}\n"
+                    f"    ; progress: 2010-01-15 green {a['progress']}\n"
                     f"    expenses:{plan_id}:a{aid.replace('.', '-')}  £{money(pence)}\n"
                     f"    assets:funds:{plan_id}\n\n")
-    for plan_id, aid, pence in ledger:
+    for plan_id, aid, pence, _ in ledger:
         account = f"Expenses:C{plan_id[-4:]}:A{aid.replace('.', '-')}"
         if account not in opened:
             opened.add(account)
             bean.append(f"2009-04-01 open {account} GBP")
-    for plan_id, aid, pence in ledger:
+    for plan_id, aid, pence, a in ledger:
         account = f"Expenses:C{plan_id[-4:]}:A{aid.replace('.', '-')}"
-        bean.append(f"2009-09-01 * \"{plan_id} activity {aid}\"\n  {account}  {money(pence)} GBP\n  Assets:Funds")
+        lead, existing, approach = a["partners"]
+        bean.append(
+            f"2009-09-01 * \"{plan_id}\" \"{aid} {a['title']}\"\n"
+            f"  description: \"{a['description']}\"\n"
+            f"  outcomes: \"{' '.join(a['outcomes'])}\"\n"
+            f"  measures: \"{a['measures'][0]}; {a['measures'][1]}\"\n"
+            f"  partners: \"lead {lead}; existing {existing}; to approach {approach}\"\n"
+            f"  sustainability: \"{a['sustainability']}\"\n"
+            f"  timescale: \"{a['timescale'][0]} to {a['timescale'][1]}\"\n"
+            f"  progress: \"2010-01-15 green {a['progress']}\"\n"
+            f"  {account}  {money(pence)} GBP\n  Assets:Funds")
     with open(os.path.join(args.out, "journal.beancount"), "w") as f:
         f.write("\n".join(bean) + "\n")
     print(f"{args.plans} plans, {len(ledger)} budget lines, {args.plans * 60} activities in {args.out}")

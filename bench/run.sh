@@ -25,9 +25,10 @@ fi
 python3 -c 'import beancount' 2>/dev/null && command -v check-jsonschema >/dev/null ||
   pip install -q beancount check-jsonschema ruamel.yaml.clib 2>&1 | grep -v "WARNING: Running pip as" || true
 
-cargo build --release --quiet --bin planc --example parse_floor
+cargo build --release --quiet --bin planc --example parse_floor --example recheck
 planc=$PWD/target/release/planc
 floor=$PWD/target/release/examples/parse_floor
+recheck=$PWD/target/release/examples/recheck
 data=$PWD/bench/data
 mkdir -p "$data/results"
 
@@ -49,6 +50,9 @@ for size in "${sizes[@]}"; do
   [ -d "$repo/plans" ] || python3 bench/generate.py "$size" "$repo" >/dev/null
   lines=$(grep -c '^2009' "$repo/journal.hledger")
   echo "lines $size $lines" >> "$data/results/table.txt"
+  # What each tool reads: the plans, or a journal of the same budget lines.
+  echo "bytes $size $(find "$repo/plans" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }') \
+$(stat -c %s "$repo/journal.hledger") $(stat -c %s "$repo/journal.beancount")" >> "$data/results/table.txt"
   ( cd "$repo"
     measure planc-validate "$size" "$planc validate plans --as-of 2010-01-01"
     measure planc-build "$size" "$planc build plans --out ../out-$size --revision bench --as-of 2010-01-01"
@@ -58,6 +62,8 @@ for size in "${sizes[@]}"; do
     measure hledger "$size" "hledger -f journal.hledger check"
     measure bean-check "$size" "bean-check journal.beancount"
     measure check-jsonschema "$size" "find plans -name '*.yaml' -print0 | xargs -0 check-jsonschema --schemafile ../../plan.schema.json > /dev/null"
+    # One plan file saved again, the session recompiling (serve, --watch).
+    echo "recheck $size $("$recheck" plans | sed -n 's/.*rechecked in \([0-9.]*\) ms.*/\1/p')" >> "$data/results/table.txt"
   )
 done
 python3 bench/table.py "$data/results/table.txt"
