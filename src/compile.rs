@@ -341,7 +341,7 @@ pub struct Settings {
 fn finish(
     config: Config,
     framework: Framework,
-    sources: SourceMap,
+    mut sources: SourceMap,
     mut diags: Diagnostics,
     plans: Vec<Arc<CompiledPlan>>,
     unreadable: Vec<PathBuf>,
@@ -352,6 +352,7 @@ fn finish(
     }
     check::allow::apply_comments(&sources, &mut diags);
     help_syntax::speak_the_files_syntax(&mut diags, &sources);
+    sources.release_unreferenced(&diags);
     Compilation {
         root: config.root.clone(),
         sources,

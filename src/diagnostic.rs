@@ -195,6 +195,10 @@ impl Diagnostics {
         self.items.retain(keep);
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
         self.items.iter_mut()
     }

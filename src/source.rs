@@ -47,8 +47,12 @@ impl Span {
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
+    /// Empty once released (see `SourceMap::release_unreferenced`).
     pub text: String,
-    line_starts: Vec<usize>,
+    /// The text's length, kept when the text is released.
+    len: usize,
+    /// Where each line starts; files are at most 1 GiB (`max_file_bytes`).
+    line_starts: Vec<u32>,
     /// Characters before each multiple of `MARK` bytes; made on first use.
     char_marks: OnceLock<Vec<usize>>,
 }
@@ -56,13 +60,33 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            text.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         SourceFile {
             path,
+            len: text.len(),
             text,
             line_starts,
             char_marks: OnceLock::new(),
         }
+    }
+
+    /// The same file without its text: lines can still be numbered, and
+    /// columns are counted in bytes. For files no diagnostic shows.
+    fn released(&self) -> SourceFile {
+        SourceFile {
+            path: self.path.clone(),
+            text: String::new(),
+            len: self.len,
+            line_starts: self.line_starts.clone(),
+            char_marks: OnceLock::new(),
+        }
+    }
+
+    fn start_of(&self, line: usize) -> usize {
+        self.line_starts[line] as usize
     }
 
     /// Characters before a byte offset (on a character boundary).
@@ -91,11 +115,12 @@ impl SourceFile {
     pub fn line_ranges(&self, first: usize, last: usize) -> Vec<std::ops::Range<usize>> {
         (first..=last.min(self.line_starts.len() - 1))
             .map(|line| {
-                let start = self.line_starts[line];
+                let start = self.start_of(line).min(self.text.len());
                 let end = self
                     .line_starts
                     .get(line + 1)
-                    .map_or(self.text.len(), |next| next - 1);
+                    .map_or(self.text.len(), |next| *next as usize - 1)
+                    .min(self.text.len());
                 let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
                     end - 1
                 } else {
@@ -108,7 +133,8 @@ impl SourceFile {
 
     /// The 0-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+        let offset = u32::try_from(offset.min(self.len)).unwrap_or(u32::MAX);
+        match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -116,13 +142,12 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line];
-        let column = if self.text.is_char_boundary(offset) {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        let start = self.start_of(line);
+        let column = if self.text.len() != self.len {
+            offset - start
+        } else if self.text.is_char_boundary(offset) {
             self.chars_before(offset) - self.chars_before(start)
         } else {
             offset - start
@@ -135,6 +160,7 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        let start = (start as usize).min(self.text.len());
         let rest = &self.text[start..];
         rest.char_indices()
             .nth(column.saturating_sub(1))
@@ -164,6 +190,24 @@ impl SourceMap {
         let id = self.next_id();
         self.files.push(file.into());
         id
+    }
+
+    /// Drops the text of every file no diagnostic points into: what is
+    /// reported is all that needs it once a compilation is done.
+    pub fn release_unreferenced(&mut self, diags: &crate::diagnostic::Diagnostics) {
+        let mut shown = vec![false; self.files.len()];
+        for d in diags.iter() {
+            for span in std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span)) {
+                if let Some(s) = shown.get_mut(span.file.0 as usize) {
+                    *s = true;
+                }
+            }
+        }
+        for (file, shown) in self.files.iter_mut().zip(shown) {
+            if !shown && !file.text.is_empty() {
+                *file = std::sync::Arc::new(file.released());
+            }
+        }
     }
 
     /// Every file, in id order.
