@@ -269,6 +269,17 @@ impl Browser {
     }
 
     fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|error| panic!("{method}: {error}"))
+    }
+
+    /// A call that may fail, as an evaluation does when the page reloads
+    /// under it.
+    fn try_call(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = serde_json::json!({ "id": id, "method": method, "params": params });
@@ -283,18 +294,23 @@ impl Browser {
             let Ok(text) = reply.to_text() else { continue };
             let value: serde_json::Value = serde_json::from_str(text).unwrap();
             if value["id"] == id {
-                assert!(value["error"].is_null(), "{method}: {value}");
-                return value["result"].clone();
+                return match value["error"].is_null() {
+                    true => Ok(value["result"].clone()),
+                    false => Err(value),
+                };
             }
         }
     }
 
     /// The page's visible text.
     fn text(&mut self) -> String {
-        let result = self.call(
+        let result = self.try_call(
             "Runtime.evaluate",
             serde_json::json!({ "expression": "document.body ? document.body.innerText : ''", "returnByValue": true }),
         );
+        let Ok(result) = result else {
+            return String::new();
+        };
         result["result"]["value"].as_str().unwrap_or("").to_string()
     }
 
@@ -311,7 +327,7 @@ impl Browser {
 
     fn screenshot(&mut self, path: &Path) {
         use base64::Engine as _;
-        self.call(
+        let _ = self.try_call(
             "Runtime.evaluate",
             serde_json::json!({ "expression": "window.scrollTo(0, 0)" }),
         );
@@ -356,14 +372,23 @@ fn an_open_page_in_a_browser_updates_itself_after_a_save() {
         "cost: 1170 pounds",
     );
     browser.wait_for_text("This plan has 2 errors", Duration::from_secs(20));
-    let beside = browser.call(
-        "Runtime.evaluate",
-        serde_json::json!({
-            "expression": "[...document.querySelectorAll('ul.problems li.error')].map(e => e.closest('tr').innerText).join('\\n')",
-            "returnByValue": true
-        }),
-    );
-    let beside = beside["result"]["value"].as_str().unwrap_or("").to_string();
+    // Polled: a save may reload the page more than once.
+    let mut beside = String::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) && !beside.contains("1170 pounds") {
+        let found = browser.try_call(
+            "Runtime.evaluate",
+            serde_json::json!({
+                "expression": "[...document.querySelectorAll('ul.problems li.error')].map(e => e.closest('tr').innerText).join('\\n')",
+                "returnByValue": true
+            }),
+        );
+        beside = found.map_or_else(
+            |_| String::new(),
+            |f| f["result"]["value"].as_str().unwrap_or("").to_string(),
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert!(
         beside.contains("`1170 pounds` is not a clean amount of money")
             && beside.contains("plans/druids-heath/2-healthy.yaml:37"),
@@ -371,7 +396,7 @@ fn an_open_page_in_a_browser_updates_itself_after_a_save() {
     );
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
     browser.screenshot(&shots.join("serve-draft.png"));
-    browser.call(
+    let _ = browser.try_call(
         "Runtime.evaluate",
         serde_json::json!({ "expression": "document.querySelector('ul.problems li.error').scrollIntoView()" }),
     );
