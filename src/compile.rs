@@ -21,7 +21,7 @@ use crate::load::guard::Guard;
 use crate::load::{self, LoadError, PlanFiles};
 use crate::model::Plan;
 use crate::resolve::{self, Index};
-use crate::source::{SourceFile, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 pub struct CompiledPlan {
     pub plan: Plan,
@@ -141,6 +141,7 @@ struct Slot {
     files: Vec<Arc<SourceFile>>,
     result: Result<Arc<CompiledPlan>, PathBuf>,
     diags: Diagnostics,
+    allows: Vec<check::allow::FileAllows>,
 }
 
 /// What tells a file changed without reading it.
@@ -264,12 +265,22 @@ impl Session {
                 )
                 .map(Arc::new)
                 .ok_or_else(|| path.clone());
+                let allows = files
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, file)| {
+                        let id = FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
+                        check::allow::scan(id, file, &mut plan_diags)
+                    })
+                    .collect();
+                let files = release_early(files, first, result.as_ref().ok(), &plan_diags);
                 let slot = Slot {
                     first,
                     stamps,
-                    files: files.into_iter().map(Arc::new).collect(),
+                    files,
                     result,
                     diags: plan_diags,
+                    allows,
                 };
                 (path, slot)
             })
@@ -278,6 +289,7 @@ impl Session {
         slots.sort_by_key(|(_, slot)| slot.first);
         let mut plans = Vec::new();
         let mut unreadable = Vec::new();
+        let mut allows = Vec::new();
         // Plans no longer found are forgotten.
         self.cache.clear();
         for (path, slot) in slots {
@@ -285,13 +297,16 @@ impl Session {
                 sources.push(Arc::clone(file));
             }
             diags.extend(slot.diags.clone());
+            allows.extend(slot.allows.iter().cloned());
             match &slot.result {
                 Ok(plan) => plans.push(Arc::clone(plan)),
                 Err(path) => unreadable.push(path.clone()),
             }
             self.cache.insert(path, slot);
         }
-        Ok(finish(config, framework, sources, diags, plans, unreadable))
+        Ok(finish(
+            config, framework, sources, diags, plans, unreadable, &allows,
+        ))
     }
 
     /// One plan given as text (read from standard input): planc.toml and
@@ -315,13 +330,64 @@ impl Session {
             Some(parsed) => plan.files.push(parsed),
             None => plan.incomplete = true,
         }
+        let file = FileId(sources.next_id().0 - 1);
+        let allows: Vec<_> = check::allow::scan(file, sources.get(file), &mut diags)
+            .into_iter()
+            .collect();
         let (mut plans, mut unreadable) = (Vec::new(), Vec::new());
         match compile_plan(plan, &config, &framework, self.as_of, &mut diags) {
             Some(compiled) => plans.push(Arc::new(compiled)),
             None => unreadable.push(name.to_path_buf()),
         }
-        finish(config, framework, sources, diags, plans, unreadable)
+        finish(
+            config, framework, sources, diags, plans, unreadable, &allows,
+        )
     }
+}
+
+/// A plan's files once it is compiled, keeping the text only of those a
+/// report may show: the ones its diagnostics point into, and the ones the
+/// checks across plans may point into later (the plan header, countywide
+/// items, items citing a shared id). The rest keep their line numbers.
+fn release_early(
+    files: Vec<SourceFile>,
+    first: u32,
+    plan: Option<&Arc<CompiledPlan>>,
+    diags: &Diagnostics,
+) -> Vec<Arc<SourceFile>> {
+    let mut keep = vec![false; files.len()];
+    let mut mark = |file: FileId| {
+        if let Some(k) = file
+            .0
+            .checked_sub(first)
+            .and_then(|i| keep.get_mut(i as usize))
+        {
+            *k = true;
+        }
+    };
+    for d in diags.iter() {
+        mark(d.primary.span.file);
+        d.secondary.iter().for_each(|l| mark(l.span.file));
+    }
+    match plan {
+        Some(compiled) => {
+            let plan = &compiled.plan;
+            mark(plan.header_span.file);
+            mark(plan.id.span.file);
+            for (section, _, activity) in resolve::activities(plan) {
+                if section.scope == crate::model::Scope::Countywide || activity.shared.is_some() {
+                    mark(activity.span.file);
+                }
+            }
+        }
+        // Nothing was compiled: whatever a report shows, keep it all.
+        None => keep.iter_mut().for_each(|k| *k = true),
+    }
+    files
+        .into_iter()
+        .zip(keep)
+        .map(|(file, keep)| Arc::new(if keep { file } else { file.released() }))
+        .collect()
 }
 
 /// What a run of the command line adds to planc.toml.
@@ -345,12 +411,13 @@ fn finish(
     mut diags: Diagnostics,
     plans: Vec<Arc<CompiledPlan>>,
     unreadable: Vec<PathBuf>,
+    allows: &[check::allow::FileAllows],
 ) -> Compilation {
     check::shared::check(&plans, &config.shared, &mut diags);
     for compiled in &plans {
         check::apply_levels(&compiled.plan, &config.checks, &mut diags);
     }
-    check::allow::apply_comments(&sources, &mut diags);
+    check::allow::apply(allows, &sources, &mut diags);
     help_syntax::speak_the_files_syntax(&mut diags, &sources);
     sources.release_unreferenced(&diags);
     Compilation {

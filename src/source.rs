@@ -75,7 +75,7 @@ impl SourceFile {
 
     /// The same file without its text: lines can still be numbered, and
     /// columns are counted in bytes. For files no diagnostic shows.
-    fn released(&self) -> SourceFile {
+    pub fn released(&self) -> SourceFile {
         SourceFile {
             path: self.path.clone(),
             text: String::new(),

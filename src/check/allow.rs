@@ -15,32 +15,53 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 const MARKER: &str = "planc:";
 
 /// One allow comment: the codes it names and the lines (1-based) it covers.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Allow {
     codes: BTreeSet<Code>,
     lines: RangeInclusive<usize>,
 }
 
-/// Drops the diagnostics an allow comment covers, and reports comments that
-/// name no check or one whose level cannot change.
-pub fn apply_comments(sources: &SourceMap, diags: &mut Diagnostics) {
-    let mut allows: Vec<(FileId, Allow)> = Vec::new();
-    for (index, file) in sources.files().iter().enumerate() {
-        if !file.text.contains(MARKER) {
-            continue;
-        }
-        let id = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-        let toml = file
-            .path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-        for (allow, problems) in comments(id, file, toml) {
-            allows.extend(allow.map(|a| (id, a)));
-            for problem in problems {
-                diags.push(problem);
-            }
+/// The allow comments of one file.
+#[derive(Debug, Clone)]
+pub struct FileAllows {
+    file: FileId,
+    allows: Vec<Allow>,
+}
+
+/// Reads the allow comments of a file (while its text is at hand),
+/// reporting those that name no check or one whose level cannot change.
+pub fn scan(file: FileId, source: &SourceFile, diags: &mut Diagnostics) -> Option<FileAllows> {
+    if !source.text.contains(MARKER) {
+        return None;
+    }
+    let toml = source
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let mut allows = Vec::new();
+    for (allow, problems) in comments(file, source, toml) {
+        allows.extend(allow);
+        for problem in problems {
+            diags.push(problem);
         }
     }
+    (!allows.is_empty()).then_some(FileAllows { file, allows })
+}
+
+/// Reads every file's allow comments and applies them: for compilations
+/// that keep every text to the end.
+pub fn apply_comments(sources: &SourceMap, diags: &mut Diagnostics) {
+    let allows: Vec<FileAllows> = sources
+        .files()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, file)| scan(FileId(u32::try_from(i).unwrap_or(u32::MAX)), file, diags))
+        .collect();
+    apply(&allows, sources, diags);
+}
+
+/// Drops the diagnostics an allow comment covers.
+pub fn apply(allows: &[FileAllows], sources: &SourceMap, diags: &mut Diagnostics) {
     if allows.is_empty() {
         return;
     }
@@ -52,9 +73,11 @@ pub fn apply_comments(sources: &SourceMap, diags: &mut Diagnostics) {
         let Some(file) = sources.files().get(span.file.0 as usize) else {
             return true;
         };
-        let (line, _) = file.line_col(span.start as usize);
-        !allows.iter().any(|(id, allow)| {
-            *id == span.file && allow.codes.contains(&d.code) && allow.lines.contains(&line)
+        let line = file.line_of(span.start as usize) + 1;
+        !allows.iter().filter(|f| f.file == span.file).any(|f| {
+            f.allows
+                .iter()
+                .any(|allow| allow.codes.contains(&d.code) && allow.lines.contains(&line))
         })
     });
 }
