@@ -17,7 +17,7 @@ use std::hash::{Hash, Hasher};
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Span as ParserSpan, Tag};
 
-use super::scalar::{self, Fingerprint, Invalid, KeyTag, NodeKind, Scalar, TagKind};
+use super::scalar::{self, Fingerprint, Identity, Invalid, KeyTag, NodeKind, Scalar, TagKind};
 use super::{
     MAX_ALIAS_BYTES, MAX_ALIAS_EVENTS, MAX_ALIASES, MAX_DEPTH, MAX_EVENTS, MAX_MERGE_KEYS,
     MAX_NODES,
@@ -215,6 +215,15 @@ impl<'a> KeyRef<'a> {
     }
 }
 
+impl<'a> From<&'a Identity<'_>> for KeyRef<'a> {
+    fn from(identity: &'a Identity<'_>) -> Self {
+        match identity {
+            Identity::Text(t) => KeyRef::Text(t),
+            Identity::Other(f) => KeyRef::of(f),
+        }
+    }
+}
+
 impl KeyId {
     fn new(text: &str, fingerprint: Fingerprint) -> KeyId {
         match KeyRef::of(&fingerprint) {
@@ -239,7 +248,7 @@ impl Entries {
     fn key(&self, i: usize) -> KeyRef<'_> {
         match &self.ids[i] {
             KeyId::Text => KeyRef::Text(&self.entries[i].key),
-            KeyId::Full(f) => KeyRef::Full(f),
+            KeyId::Full(f) => KeyRef::of(f),
         }
     }
 
@@ -272,8 +281,27 @@ impl Entries {
     }
 }
 
-/// Entries a `<<` key brings in, with their keys' identities.
-type Batch = Vec<(Entry, Fingerprint)>;
+/// An entry a `<<` key brings in.
+struct Merged {
+    entry: Entry,
+    key: Fingerprint,
+    /// What is wrong in it, reported only if the entry is not overridden.
+    error: Option<Box<Problem>>,
+}
+
+type Batch = Vec<Merged>;
+
+/// Problems that are reported only once the key or merged entry they are
+/// in is read, as serde-saphyr read keys and `<<` values whole first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Deferral {
+    /// A scalar that cannot be read, a recursive alias: later in a key or
+    /// a merged entry.
+    Reading,
+    /// A key written twice, a `<<` value that is not a mapping: later in
+    /// a key only.
+    Structure,
+}
 
 enum Kind {
     Seq(Vec<Node>),
@@ -301,6 +329,16 @@ struct Frame {
     kind: Kind,
     /// Under `<<`: the entries gathered from the items so far.
     batch: Batch,
+    /// Under `<<`: where what it brings in is located. The value of `<<`
+    /// and each of its items are located at themselves; what sequences
+    /// nested deeper bring in, at the item they are in.
+    merge_at: Span,
+    /// Under `<<`: 0 for the value of `<<`, 1 for its items, and so on.
+    merge_level: u32,
+    /// A key's or a merged entry's first problem, reported later.
+    deferred: Option<Box<Problem>>,
+    /// A mapping under `<<`: each entry's problem.
+    entry_errors: Vec<Option<Box<Problem>>>,
     /// The tag it is compared under as (part of) a key.
     key_tag: Option<KeyTag>,
     /// Its items' fingerprints (a mapping's keys and values in turn), when
@@ -330,7 +368,10 @@ impl Frame {
 /// A finished node on its way to the collection around it.
 struct Done {
     node: Node,
+    /// Its fingerprint, when the collection around it keeps them.
     fingerprint: Option<Fingerprint>,
+    /// As a key: how it is told from the others.
+    key: Option<KeyId>,
     /// As a key: a `<<` merge key.
     merge_key: bool,
     /// As the value of a `<<` key: the entries it brings in.
@@ -548,7 +589,7 @@ impl<'t> Builder<'t> {
         let null = scalar::is_null(kind, &value, style);
         if self.at_merge() {
             if !null {
-                return Err(invalid(Invalid::MergeValue, at));
+                self.defer(invalid(Invalid::MergeValue, at), Deferral::Structure)?;
             }
             return self.deliver(Done {
                 node: Node {
@@ -556,28 +597,62 @@ impl<'t> Builder<'t> {
                     value: Value::Null,
                 },
                 fingerprint: None,
+                key: None,
                 merge_key: false,
                 merged: Some(Vec::new()),
             });
         }
-        let fingerprint = (self.tracking > 0 || at_key || anchor != 0)
-            .then(|| scalar::scalar_fingerprint(&value, style, kind, tag));
-        let text = kind.allows_text().then(|| value.to_string());
+        let wants_fingerprint = self.tracking > 0 || anchor != 0;
+        let identity =
+            (at_key || wants_fingerprint).then(|| scalar::identity(&value, style, kind, tag));
+        // Its text names a duplicate: a key tagged as a number, say, has none.
+        let named = || kind.allows_text().then(|| value.to_string());
         if at_key
             && !merge_key
-            && let Some(fp) = &fingerprint
+            && let Some(identity) = &identity
         {
-            self.check_duplicate(KeyRef::of(fp), text.as_deref(), at)?;
+            if let Err(problem) = self.check_duplicate(KeyRef::from(identity), named, at) {
+                self.defer(problem, Deferral::Structure)?;
+            }
         }
-        let resolved = scalar::resolve(&value, style, kind).map_err(|why| invalid(why, at))?;
-        let value = match resolved {
+        let resolved = match scalar::resolve(&value, style, kind) {
+            Ok(resolved) => resolved,
+            Err(why) => {
+                self.defer(invalid(why, at), Deferral::Reading)?;
+                Scalar::Null
+            }
+        };
+        let text = named();
+        let (key, fingerprint) = match &identity {
+            None => (None, None),
+            Some(identity) => {
+                let same_text = match (identity, &resolved) {
+                    (Identity::Text(_), Scalar::Str) => true,
+                    (Identity::Text(t), Scalar::Number) => self.source.slice(at).trim() == *t,
+                    _ => false,
+                };
+                let key = at_key.then(|| {
+                    if same_text {
+                        KeyId::Text
+                    } else {
+                        KeyId::Full(identity.to_fingerprint())
+                    }
+                });
+                (key, wants_fingerprint.then(|| identity.to_fingerprint()))
+            }
+        };
+        drop(identity);
+        let node_value = match resolved {
             Scalar::Null => Value::Null,
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Number => Value::Number(self.source.slice(at).trim().to_string()),
             Scalar::Str => Value::Str(value.into_owned()),
             Scalar::Decoded(s) => Value::Str(s),
         };
-        let node = Node { span: at, value };
+        let node = Node {
+            span: at,
+            value: node_value,
+        };
         if anchor != 0
             && let Some(fp) = &fingerprint
         {
@@ -596,6 +671,7 @@ impl<'t> Builder<'t> {
         self.deliver(Done {
             node,
             fingerprint,
+            key,
             merge_key,
             merged: None,
         })
@@ -633,6 +709,13 @@ impl<'t> Builder<'t> {
         } else {
             Role::Value
         };
+        let (merge_at, merge_level) = match self.stack.last() {
+            Some(parent) if role == Role::Merge && parent.role == Role::Merge => {
+                let level = parent.merge_level + 1;
+                (if level > 1 { parent.merge_at } else { at }, level)
+            }
+            _ => (at, 0),
+        };
         let track = self.tracking > 0 || role == Role::Key || anchor != 0;
         if track {
             self.tracking += 1;
@@ -654,6 +737,10 @@ impl<'t> Builder<'t> {
                 },
             },
             batch: Vec::new(),
+            merge_at,
+            merge_level,
+            deferred: None,
+            entry_errors: Vec::new(),
             key_tag: track.then(|| KeyTag::new(tag_kind, tag, implicit)),
             fingerprints: track.then(Vec::new),
         });
@@ -683,11 +770,17 @@ impl<'t> Builder<'t> {
                 key: _,
                 merges,
             } => {
-                for (entry, fp) in merges.into_iter().flatten() {
-                    if !entries.contains(KeyRef::of(&fp)) {
-                        let id = KeyId::new(&entry.key, fp);
-                        entries.push(entry, id);
+                for merged in merges.into_iter().flatten() {
+                    if entries.contains(KeyRef::of(&merged.key)) {
+                        continue;
                     }
+                    if frame.role == Role::Merge {
+                        frame.entry_errors.push(merged.error);
+                    } else if let Some(problem) = merged.error {
+                        self.defer(*problem, Deferral::Reading)?;
+                    }
+                    let id = KeyId::new(&merged.entry.key, merged.key);
+                    entries.push(merged.entry, id);
                 }
                 let keys: Vec<Fingerprint> = if frame.anchor != 0 || frame.role == Role::Merge {
                     (0..entries.entries.len())
@@ -697,11 +790,16 @@ impl<'t> Builder<'t> {
                     Vec::new()
                 };
                 let merged = (frame.role == Role::Merge).then(|| {
+                    let mut errors = std::mem::take(&mut frame.entry_errors).into_iter();
                     entries
                         .entries
                         .iter()
-                        .map(|e| relocated_entry(e, frame.span))
-                        .zip(keys.iter().cloned())
+                        .zip(keys.iter())
+                        .map(|(e, k)| Merged {
+                            entry: relocated_entry(e, frame.merge_at),
+                            key: k.clone(),
+                            error: errors.next().flatten(),
+                        })
                         .collect()
                 });
                 (Value::Map(entries.entries), keys, merged)
@@ -711,10 +809,15 @@ impl<'t> Builder<'t> {
             span: frame.span,
             value,
         };
-        if frame.role == Role::Key
-            && let Some(fp) = &fingerprint
-        {
-            self.check_duplicate(KeyRef::of(fp), None, frame.span)?;
+        if frame.role == Role::Key {
+            if let Some(fp) = &fingerprint
+                && let Err(problem) = self.check_duplicate(KeyRef::of(fp), || None, frame.span)
+            {
+                self.defer(problem, Deferral::Structure)?;
+            }
+            if let Some(problem) = frame.deferred.take() {
+                self.defer(*problem, Deferral::Reading)?;
+            }
         }
         if frame.anchor != 0
             && let Some(fp) = &fingerprint
@@ -731,9 +834,13 @@ impl<'t> Builder<'t> {
                 },
             );
         }
+        let key = (frame.role == Role::Key)
+            .then(|| fingerprint.clone().map(KeyId::Full))
+            .flatten();
         self.deliver(Done {
             node,
             fingerprint,
+            key,
             merge_key: false,
             merged,
         })
@@ -753,7 +860,18 @@ impl<'t> Builder<'t> {
             return Err(limit(Breach::Aliases(self.aliases), at));
         }
         if self.stack.iter().any(|f| f.anchor == id) {
-            return Err(invalid(Invalid::Recursive, at));
+            self.defer(invalid(Invalid::Recursive, at), Deferral::Reading)?;
+            let merged = self.at_merge().then(Vec::new);
+            return self.deliver(Done {
+                node: Node {
+                    span: at,
+                    value: Value::Null,
+                },
+                fingerprint: None,
+                key: None,
+                merge_key: false,
+                merged,
+            });
         }
         // Taken out while it is copied, and put back.
         let Some(anchored) = self.anchors.get_mut(id).and_then(Option::take) else {
@@ -774,30 +892,51 @@ impl<'t> Builder<'t> {
         let depth = self.stack.len();
         let node = self.replay(&anchored.node, at, depth)?;
         let merged = if merging {
-            Some(match &node.value {
-                Value::Null if anchored.null => Vec::new(),
-                Value::Map(entries) => entries
+            let batch = match &node.value {
+                Value::Null if anchored.null => Ok(Vec::new()),
+                Value::Map(entries) => Ok(entries
                     .iter()
-                    .cloned()
-                    .zip(anchored.keys.iter().cloned())
-                    .collect(),
-                Value::Seq(items) => merge_items(items, at)?,
-                _ => return Err(invalid(Invalid::MergeValue, at)),
+                    .zip(anchored.keys.iter())
+                    .map(|(entry, key)| Merged {
+                        entry: entry.clone(),
+                        key: key.clone(),
+                        error: None,
+                    })
+                    .collect()),
+                Value::Seq(items) => merge_items(items, at),
+                _ => Err(invalid(Invalid::MergeValue, at)),
+            };
+            Some(match batch {
+                Ok(batch) => batch,
+                Err(problem) => {
+                    self.defer(problem, Deferral::Structure)?;
+                    Vec::new()
+                }
             })
         } else {
             None
         };
-        if at_key && !anchored.merge_key {
-            self.check_duplicate(
+        if at_key
+            && !anchored.merge_key
+            && let Err(problem) = self.check_duplicate(
                 KeyRef::of(&anchored.fingerprint),
-                anchored.text.as_deref(),
+                || anchored.text.clone(),
                 at,
-            )?;
+            )
+        {
+            self.defer(problem, Deferral::Structure)?;
         }
-        let fingerprint = (self.tracking > 0 || at_key).then(|| anchored.fingerprint.clone());
+        let fingerprint = (self.tracking > 0).then(|| anchored.fingerprint.clone());
+        let key = at_key.then(|| {
+            KeyId::new(
+                node.scalar_text().unwrap_or_default(),
+                anchored.fingerprint.clone(),
+            )
+        });
         Ok(Done {
             node,
             fingerprint,
+            key,
             merge_key: anchored.merge_key,
             merged,
         })
@@ -856,11 +995,35 @@ impl<'t> Builder<'t> {
         self.count_event(at)
     }
 
+    /// Reports a problem now, or keeps it for when the key or merged entry
+    /// it is in is read.
+    fn defer(&mut self, problem: Problem, deferral: Deferral) -> Result<(), Problem> {
+        for frame in self.stack.iter_mut().rev() {
+            let scope = match (frame.role, &frame.kind) {
+                (Role::Key, _) => true,
+                (Role::Merge, Kind::Map { .. }) => {
+                    if deferral == Deferral::Structure {
+                        return Err(problem);
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if scope {
+                if frame.deferred.is_none() {
+                    frame.deferred = Some(Box::new(problem));
+                }
+                return Ok(());
+            }
+        }
+        Err(problem)
+    }
+
     /// A key already in the mapping being built is refused at `at`.
     fn check_duplicate(
         &self,
         key: KeyRef<'_>,
-        text: Option<&str>,
+        named: impl FnOnce() -> Option<String>,
         at: Span,
     ) -> Result<(), Problem> {
         if let Some(Frame {
@@ -869,10 +1032,7 @@ impl<'t> Builder<'t> {
         }) = self.stack.last()
             && entries.contains(key)
         {
-            return Err(Problem::Duplicate {
-                key: text.map(str::to_string),
-                at,
-            });
+            return Err(Problem::Duplicate { key: named(), at });
         }
         Ok(())
     }
@@ -894,8 +1054,19 @@ impl<'t> Builder<'t> {
             Kind::Seq(items) => {
                 if frame.role == Role::Merge {
                     match done.merged {
+                        Some(batch) if frame.merge_level > 0 => {
+                            let at = frame.merge_at;
+                            frame.batch.extend(batch.into_iter().map(|mut m| {
+                                m.entry = relocated_entry(&m.entry, at);
+                                m
+                            }));
+                        }
                         Some(batch) => frame.batch.extend(batch),
-                        None => return Err(invalid(Invalid::MergeValue, done.node.span)),
+                        None => {
+                            let at = done.node.span;
+                            return self
+                                .defer(invalid(Invalid::MergeValue, at), Deferral::Structure);
+                        }
                     }
                 }
                 items.push(done.node);
@@ -907,10 +1078,7 @@ impl<'t> Builder<'t> {
             } => match key.take() {
                 None => {
                     let text = done.node.scalar_text().unwrap_or_default().to_string();
-                    let id = match done.fingerprint {
-                        Some(fp) => KeyId::new(&text, fp),
-                        None => KeyId::Text,
-                    };
+                    let id = done.key.unwrap_or(KeyId::Text);
                     *key = Some(PendingKey {
                         text,
                         span: done.node.span,
@@ -925,14 +1093,19 @@ impl<'t> Builder<'t> {
                         merges.push(batch);
                     }
                 }
-                Some(pending) => entries.push(
-                    Entry {
-                        key: pending.text,
-                        key_span: pending.span,
-                        value: done.node,
-                    },
-                    pending.id,
-                ),
+                Some(pending) => {
+                    entries.push(
+                        Entry {
+                            key: pending.text,
+                            key_span: pending.span,
+                            value: done.node,
+                        },
+                        pending.id,
+                    );
+                    if frame.role == Role::Merge {
+                        frame.entry_errors.push(frame.deferred.take());
+                    }
+                }
             },
         }
         Ok(())
@@ -978,9 +1151,11 @@ fn merge_items(items: &[Node], at: Span) -> Result<Batch, Problem> {
     for item in items {
         match &item.value {
             Value::Null => {}
-            Value::Map(entries) => {
-                batch.extend(entries.iter().map(|e| (e.clone(), copied_key(&e.key))));
-            }
+            Value::Map(entries) => batch.extend(entries.iter().map(|e| Merged {
+                entry: e.clone(),
+                key: copied_key(&e.key),
+                error: None,
+            })),
             Value::Seq(inner) => batch.extend(merge_items(inner, at)?),
             _ => return Err(invalid(Invalid::MergeValue, at)),
         }

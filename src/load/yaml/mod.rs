@@ -75,23 +75,17 @@ fn diagnostic(source: &SourceFile, problem: Problem) -> Diagnostic {
         ),
         Problem::Limit { breach, at } => {
             let what = if breach.is_depth() {
-                format!("the file nests deeper than {MAX_DEPTH} levels")
+                Exceeded::Depth
             } else if breach.is_alias() {
-                "the file's YAML aliases expand to more than planc reads (an alias bomb?)"
-                    .to_string()
+                Exceeded::Aliases
             } else {
-                "the file is larger than planc's YAML input limits".to_string()
+                Exceeded::Size
             };
-            (
-                Code::InputBudget,
-                at,
-                what,
-                breach.to_string(),
-                format!(
-                    "plan files need no YAML anchors or aliases and at most {MAX_DEPTH} levels of \
-                     nesting: write the values out"
-                ),
-            )
+            budget(at, what, breach.to_string())
+        }
+        // The parser's own nesting limit, in its words.
+        Problem::Syntax { message, at } if message.contains("recursion limit") => {
+            budget(at, Exceeded::Depth, first_line(&message).to_string())
         }
         Problem::Syntax { message, at } => syntax(source, at, &message),
         Problem::Invalid { why, at } => syntax(source, at, &why.to_string()),
@@ -99,9 +93,42 @@ fn diagnostic(source: &SourceFile, problem: Problem) -> Diagnostic {
     Diagnostic::new(code, span, message).label(label).help(help)
 }
 
-fn syntax(source: &SourceFile, at: Span, message: &str) -> (Code, Span, String, String, String) {
+/// Which kind of input limit a file crossed.
+enum Exceeded {
+    Depth,
+    Aliases,
+    Size,
+}
+
+fn budget(at: Span, what: Exceeded, label: String) -> (Code, Span, String, String, String) {
+    let what = match what {
+        Exceeded::Depth => format!("the file nests deeper than {MAX_DEPTH} levels"),
+        Exceeded::Aliases => {
+            "the file's YAML aliases expand to more than planc reads (an alias bomb?)".to_string()
+        }
+        Exceeded::Size => "the file is larger than planc's YAML input limits".to_string(),
+    };
+    (
+        Code::InputBudget,
+        at,
+        what,
+        label,
+        format!(
+            "plan files need no YAML anchors or aliases and at most {MAX_DEPTH} levels of \
+             nesting: write the values out"
+        ),
+    )
+}
+
+/// A message's first line, without a trailing location (planc shows the
+/// place itself).
+fn first_line(message: &str) -> &str {
     let message = message.lines().next().unwrap_or("").trim();
-    let message = message.find(" at line ").map_or(message, |i| &message[..i]);
+    message.find(" at line ").map_or(message, |i| &message[..i])
+}
+
+fn syntax(source: &SourceFile, at: Span, message: &str) -> (Code, Span, String, String, String) {
+    let message = first_line(message);
     let help = if message.contains("document") {
         "keep one YAML document per file: remove the `---` line, or split the file in two"
     } else if source.text.contains('\t') && message.to_lowercase().contains("tab") {

@@ -520,29 +520,52 @@ impl KeyTag {
     }
 }
 
-/// A scalar key's fingerprint.
-pub(super) fn scalar_fingerprint(
-    value: &str,
+/// A scalar's identity as a key, borrowing its text where it can: a plain
+/// or quoted string key costs no copy.
+pub(super) enum Identity<'v> {
+    /// A string, compared by its text.
+    Text(&'v str),
+    Other(Fingerprint),
+}
+
+impl Identity<'_> {
+    pub(super) fn to_fingerprint(&self) -> Fingerprint {
+        match self {
+            Identity::Text(value) => Fingerprint::Scalar {
+                value: (*value).to_string(),
+                tag: KeyTag::TEXT,
+            },
+            Identity::Other(fingerprint) => fingerprint.clone(),
+        }
+    }
+}
+
+/// A scalar key's identity.
+pub(super) fn identity<'v>(
+    value: &'v str,
     style: ScalarStyle,
     tag: TagKind,
     raw: Option<&Tag>,
-) -> Fingerprint {
+) -> Identity<'v> {
     if (tag == TagKind::Int || (tag == TagKind::None && style == ScalarStyle::Plain))
         && let Some((negative, magnitude)) = integer_identity(value)
     {
-        return Fingerprint::Integer {
+        return Identity::Other(Fingerprint::Integer {
             negative,
             magnitude,
-        };
+        });
     }
     let tag = if tag == TagKind::None && is_null(tag, value, style) {
         TagKind::Null
     } else {
         tag
     };
-    Fingerprint::Scalar {
-        tag: KeyTag::new(tag, raw, TagKind::Str),
-        value: value.to_string(),
+    match KeyTag::new(tag, raw, TagKind::Str) {
+        KeyTag::TEXT => Identity::Text(value),
+        tag => Identity::Other(Fingerprint::Scalar {
+            tag,
+            value: value.to_string(),
+        }),
     }
 }
 
