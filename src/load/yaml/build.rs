@@ -138,6 +138,10 @@ pub(super) fn build(file: FileId, source: &SourceFile) -> Result<Node, Problem> 
 /// An anchored node, kept for the aliases that copy it.
 struct Anchored {
     node: Node,
+    /// The events it was written with, each replayed by an alias.
+    profile: Vec<Step>,
+    /// The bytes of text an alias copies.
+    bytes: usize,
     fingerprint: Fingerprint,
     /// A mapping's keys in entry order, for merging it.
     keys: Vec<Fingerprint>,
@@ -147,6 +151,14 @@ struct Anchored {
     null: bool,
     /// A scalar's text, for naming it as a duplicate key.
     text: Option<String>,
+}
+
+/// One event of an anchored node, as an alias replays it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Scalar,
+    Start,
+    End,
 }
 
 /// A key whose value is still to come.
@@ -339,6 +351,8 @@ struct Frame {
     deferred: Option<Box<Problem>>,
     /// A mapping under `<<`: each entry's problem.
     entry_errors: Vec<Option<Box<Problem>>>,
+    /// Anchored: the events it is written with so far.
+    profile: Vec<Step>,
     /// The tag it is compared under as (part of) a key.
     key_tag: Option<KeyTag>,
     /// Its items' fingerprints (a mapping's keys and values in turn), when
@@ -481,8 +495,10 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// The open anchors record `copies` events in all, of `bytes` each.
-    fn record(&mut self, copies: usize, bytes: usize, at: Span) -> Result<(), Problem> {
+    /// Each open anchor records the event, and a new anchored scalar
+    /// (`own`) its own copy: copies counted, and their text.
+    fn record(&mut self, step: Step, own: usize, bytes: usize, at: Span) -> Result<(), Problem> {
+        let copies = self.recording + own;
         if copies == 0 {
             return Ok(());
         }
@@ -493,7 +509,13 @@ impl<'t> Builder<'t> {
                 at,
             ));
         }
-        self.copy_bytes(bytes.saturating_mul(copies), at)
+        self.copy_bytes(bytes.saturating_mul(copies), at)?;
+        if self.recording > 0 {
+            for frame in self.stack.iter_mut().filter(|f| f.anchor != 0) {
+                frame.profile.push(step);
+            }
+        }
+        Ok(())
     }
 
     fn copy_bytes(&mut self, bytes: usize, at: Span) -> Result<(), Problem> {
@@ -585,7 +607,7 @@ impl<'t> Builder<'t> {
         if kind.requires().is_some_and(|k| k != NodeKind::Scalar) {
             return Err(unsupported(tag, at));
         }
-        self.record(self.recording + usize::from(anchor != 0), value.len(), at)?;
+        self.record(Step::Scalar, usize::from(anchor != 0), value.len(), at)?;
         let null = scalar::is_null(kind, &value, style);
         if self.at_merge() {
             if !null {
@@ -659,7 +681,9 @@ impl<'t> Builder<'t> {
             self.define(
                 anchor,
                 Anchored {
+                    bytes: text_bytes(&node),
                     node: node.clone(),
+                    profile: vec![Step::Scalar],
                     fingerprint: fp.clone(),
                     keys: Vec::new(),
                     merge_key,
@@ -698,10 +722,10 @@ impl<'t> Builder<'t> {
                 unsupported(tag, at)
             });
         }
+        self.record(Step::Start, usize::from(anchor != 0), 0, at)?;
         if anchor != 0 {
             self.recording += 1;
         }
-        self.record(self.recording, 0, at)?;
         let role = if self.at_merge() {
             Role::Merge
         } else if self.at_key() {
@@ -741,6 +765,11 @@ impl<'t> Builder<'t> {
             merge_level,
             deferred: None,
             entry_errors: Vec::new(),
+            profile: if anchor != 0 {
+                vec![Step::Start]
+            } else {
+                Vec::new()
+            },
             key_tag: track.then(|| KeyTag::new(tag_kind, tag, implicit)),
             fingerprints: track.then(Vec::new),
         });
@@ -749,7 +778,7 @@ impl<'t> Builder<'t> {
 
     fn end(&mut self, at: Span) -> Result<(), Problem> {
         self.count_event(at)?;
-        self.record(self.recording, 0, at)?;
+        self.record(Step::End, 0, 0, at)?;
         let Some(mut frame) = self.stack.pop() else {
             return Ok(());
         };
@@ -825,7 +854,9 @@ impl<'t> Builder<'t> {
             self.define(
                 frame.anchor,
                 Anchored {
+                    bytes: text_bytes(&node),
                     node: node.clone(),
+                    profile: std::mem::take(&mut frame.profile),
                     fingerprint: fp.clone(),
                     keys,
                     merge_key: false,
@@ -889,8 +920,7 @@ impl<'t> Builder<'t> {
     fn copy_alias(&mut self, anchored: &Anchored, at: Span) -> Result<Done, Problem> {
         let merging = self.at_merge();
         let at_key = self.at_key();
-        let depth = self.stack.len();
-        let node = self.replay(&anchored.node, at, depth)?;
+        let node = self.replay(anchored, at)?;
         let merged = if merging {
             let batch = match &node.value {
                 Value::Null if anchored.null => Ok(Vec::new()),
@@ -944,55 +974,29 @@ impl<'t> Builder<'t> {
 
     /// A copy of an anchored node with every part located at the alias,
     /// counted as the events that wrote it.
-    fn replay(&mut self, node: &Node, at: Span, depth: usize) -> Result<Node, Problem> {
-        let collection = matches!(node.value, Value::Seq(_) | Value::Map(_));
-        let bytes = node.scalar_text().map_or(0, str::len);
-        self.replay_event(at)?;
-        self.count_node(at)?;
-        if collection && depth >= MAX_DEPTH {
-            return Err(limit(Breach::Depth(depth + 1), at));
-        }
-        self.record(self.recording, 0, at)?;
-        self.copy_bytes(bytes, at)?;
-        let value = match &node.value {
-            Value::Seq(items) => {
-                let mut copy = Vec::with_capacity(items.len());
-                for item in items {
-                    copy.push(self.replay(item, at, depth + 1)?);
-                }
-                Value::Seq(copy)
+    fn replay(&mut self, anchored: &Anchored, at: Span) -> Result<Node, Problem> {
+        let mut depth = self.stack.len();
+        for &step in &anchored.profile {
+            self.replayed += 1;
+            if self.replayed > MAX_ALIAS_EVENTS {
+                return Err(limit(Breach::Replayed(self.replayed), at));
             }
-            Value::Map(entries) => {
-                let mut copy = Vec::with_capacity(entries.len());
-                for entry in entries {
-                    // The key, one scalar.
-                    self.replay_event(at)?;
+            self.count_event(at)?;
+            match step {
+                Step::Scalar => self.count_node(at)?,
+                Step::Start => {
                     self.count_node(at)?;
-                    self.record(self.recording, 0, at)?;
-                    self.copy_bytes(entry.key.len(), at)?;
-                    copy.push(Entry {
-                        key: entry.key.clone(),
-                        key_span: at,
-                        value: self.replay(&entry.value, at, depth + 1)?,
-                    });
+                    if depth >= MAX_DEPTH {
+                        return Err(limit(Breach::Depth(depth + 1), at));
+                    }
+                    depth += 1;
                 }
-                Value::Map(copy)
+                Step::End => depth = depth.saturating_sub(1),
             }
-            other => other.clone(),
-        };
-        if collection {
-            self.replay_event(at)?;
-            self.record(self.recording, 0, at)?;
+            self.record(step, 0, 0, at)?;
         }
-        Ok(Node { span: at, value })
-    }
-
-    fn replay_event(&mut self, at: Span) -> Result<(), Problem> {
-        self.replayed += 1;
-        if self.replayed > MAX_ALIAS_EVENTS {
-            return Err(limit(Breach::Replayed(self.replayed), at));
-        }
-        self.count_event(at)
+        self.copy_bytes(anchored.bytes.saturating_mul(1 + self.recording), at)?;
+        Ok(relocated(&anchored.node, at))
     }
 
     /// Reports a problem now, or keeps it for when the key or merged entry
@@ -1175,6 +1179,18 @@ fn copied_key(text: &str) -> Fingerprint {
             value: text.to_string(),
             tag: KeyTag::TEXT,
         },
+    }
+}
+
+/// The bytes of text in a node, keys included.
+fn text_bytes(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => items.iter().map(text_bytes).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|e| e.key.len() + text_bytes(&e.value))
+            .sum(),
+        _ => node.scalar_text().map_or(0, str::len),
     }
 }
 
