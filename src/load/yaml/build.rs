@@ -349,6 +349,9 @@ struct Frame {
     merge_level: u32,
     /// A key's or a merged entry's first problem, reported later.
     deferred: Option<Box<Problem>>,
+    /// A mapping under `<<`: its first structural problem, reported once
+    /// it is read whole.
+    structure: Option<Box<Problem>>,
     /// A mapping under `<<`: each entry's problem.
     entry_errors: Vec<Option<Box<Problem>>>,
     /// Anchored: the events it is written with so far.
@@ -764,6 +767,7 @@ impl<'t> Builder<'t> {
             merge_at,
             merge_level,
             deferred: None,
+            structure: None,
             entry_errors: Vec::new(),
             profile: if anchor != 0 {
                 vec![Step::Start]
@@ -787,6 +791,9 @@ impl<'t> Builder<'t> {
         }
         if frame.fingerprints.is_some() {
             self.tracking -= 1;
+        }
+        if let Some(problem) = frame.structure.take() {
+            self.defer(*problem, Deferral::Structure)?;
         }
         let fingerprint = frame.fingerprint();
         let (value, keys, merged) = match frame.kind {
@@ -1007,7 +1014,10 @@ impl<'t> Builder<'t> {
                 (Role::Key, _) => true,
                 (Role::Merge, Kind::Map { .. }) => {
                     if deferral == Deferral::Structure {
-                        return Err(problem);
+                        if frame.structure.is_none() {
+                            frame.structure = Some(Box::new(problem));
+                        }
+                        return Ok(());
                     }
                     true
                 }
