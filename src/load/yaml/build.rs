@@ -315,6 +315,10 @@ enum Deferral {
     Structure,
 }
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "only the open collections' frames, at most MAX_DEPTH, hold one"
+)]
 enum Kind {
     Seq(Vec<Node>),
     Map {
@@ -635,10 +639,9 @@ impl<'t> Builder<'t> {
         if at_key
             && !merge_key
             && let Some(identity) = &identity
+            && let Err(problem) = self.check_duplicate(KeyRef::from(identity), named, at)
         {
-            if let Err(problem) = self.check_duplicate(KeyRef::from(identity), named, at) {
-                self.defer(problem, Deferral::Structure)?;
-            }
+            self.defer(problem, Deferral::Structure)?;
         }
         let resolved = match scalar::resolve(&value, style, kind) {
             Ok(resolved) => resolved,

@@ -500,14 +500,13 @@ impl KeyTag {
     /// The tag a key is compared under; `implicit` is the node's own kind.
     pub(super) fn new(tag: TagKind, raw: Option<&Tag>, implicit: TagKind) -> KeyTag {
         let raw_text = || raw.map(ToString::to_string);
-        if tag == TagKind::Other
+        if (tag == TagKind::Other
             || (implicit == TagKind::Map
                 && tag == TagKind::Map
-                && raw_text().as_deref() == Some("!map"))
+                && raw_text().as_deref() == Some("!map")))
+            && let Some(raw) = raw_text()
         {
-            if let Some(raw) = raw_text() {
-                return KeyTag::Custom(raw);
-            }
+            return KeyTag::Custom(raw);
         }
         let tag = if matches!(tag, TagKind::None | TagKind::NonSpecific) {
             implicit
