@@ -8,12 +8,14 @@
 //! with no intermediate values.
 
 mod build;
+mod keys;
+mod problem;
 mod scalar;
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
-use build::Problem;
+use problem::Problem;
 
 use super::node::Node;
 #[cfg(test)]
