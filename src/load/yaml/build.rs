@@ -12,11 +12,11 @@
 //! merge located at the alias or merge that brought it in.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Span as ParserSpan, Tag};
 
+use super::keys::{Entries, KeyId, KeyRef};
+use super::problem::{Breach, Problem};
 use super::scalar::{self, Fingerprint, Identity, Invalid, KeyTag, NodeKind, Scalar, TagKind};
 use super::{
     MAX_ALIAS_BYTES, MAX_ALIAS_EVENTS, MAX_ALIASES, MAX_DEPTH, MAX_EVENTS, MAX_MERGE_KEYS,
@@ -24,99 +24,6 @@ use super::{
 };
 use crate::load::node::{Entry, Node, Value};
 use crate::source::{FileId, SourceFile, Span};
-
-/// Why a YAML file is not read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Problem {
-    /// The parser's own complaint, in its words.
-    Syntax { message: String, at: Span },
-    /// Well-formed YAML that planc cannot take.
-    Invalid { why: Invalid, at: Span },
-    /// A key written twice in one mapping: `at` is the second.
-    Duplicate { key: Option<String>, at: Span },
-    /// A second document, starting at `at`.
-    Documents { at: Span },
-    /// An input limit crossed at `at`.
-    Limit { breach: Breach, at: Span },
-}
-
-/// The input limit a file crossed, and the count that crossed it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Breach {
-    Events(usize),
-    Nodes(usize),
-    Depth(usize),
-    Aliases(usize),
-    Anchors(usize),
-    MergeKeys(usize),
-    AliasAnchorRatio {
-        aliases: usize,
-        anchors: usize,
-    },
-    /// Nodes recorded under anchors, each anchor counting its own copy.
-    RecordedAnchorEvents(usize),
-    /// Nodes copied out by aliases.
-    Replayed(usize),
-    /// Bytes of text copied by anchors and aliases.
-    AliasBytes(usize),
-}
-
-impl Breach {
-    pub(super) fn is_depth(self) -> bool {
-        matches!(self, Breach::Depth(_))
-    }
-
-    pub(super) fn is_alias(self) -> bool {
-        matches!(
-            self,
-            Breach::Aliases(_)
-                | Breach::Anchors(_)
-                | Breach::AliasAnchorRatio { .. }
-                | Breach::RecordedAnchorEvents(_)
-                | Breach::Replayed(_)
-                | Breach::AliasBytes(_)
-        )
-    }
-}
-
-/// The label under an input limit, in the words planc has always shown.
-impl std::fmt::Display for Breach {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            Breach::Events(events) => write!(f, "budget breached: Events {{ events: {events} }}"),
-            Breach::Nodes(nodes) => write!(f, "budget breached: Nodes {{ nodes: {nodes} }}"),
-            Breach::Depth(depth) => write!(f, "budget breached: Depth {{ depth: {depth} }}"),
-            Breach::Aliases(aliases) => {
-                write!(f, "budget breached: Aliases {{ aliases: {aliases} }}")
-            }
-            Breach::Anchors(anchors) => {
-                write!(f, "budget breached: Anchors {{ anchors: {anchors} }}")
-            }
-            Breach::MergeKeys(merge_keys) => {
-                write!(
-                    f,
-                    "budget breached: MergeKeys {{ merge_keys: {merge_keys} }}"
-                )
-            }
-            Breach::AliasAnchorRatio { aliases, anchors } => write!(
-                f,
-                "budget breached: AliasAnchorRatio {{ aliases: {aliases}, anchors: {anchors} }}"
-            ),
-            Breach::RecordedAnchorEvents(n) => write!(
-                f,
-                "budget breached: RecordedAnchorEvents {{ recorded_anchor_events: {n} }}"
-            ),
-            Breach::Replayed(n) => write!(
-                f,
-                "alias replay limit exceeded: total_replayed_events={n} > {MAX_ALIAS_EVENTS}"
-            ),
-            Breach::AliasBytes(n) => write!(
-                f,
-                "anchors and aliases copy {n} bytes of text, more than {MAX_ALIAS_BYTES}"
-            ),
-        }
-    }
-}
 
 /// Parses one YAML document into the located tree.
 pub(super) fn build(file: FileId, source: &SourceFile) -> Result<Node, Problem> {
@@ -167,130 +74,6 @@ struct PendingKey {
     span: Span,
     merge: bool,
     id: KeyId,
-}
-
-/// How a mapping's key is told from the others: almost always by its text,
-/// which the entry holds already.
-enum KeyId {
-    /// A string key (plain or quoted, untagged or `!!str`) whose text is
-    /// the entry's key.
-    Text,
-    Full(Fingerprint),
-}
-
-/// A key's identity, borrowed, for comparing and hashing.
-#[derive(Clone, Copy)]
-enum KeyRef<'a> {
-    Text(&'a str),
-    Full(&'a Fingerprint),
-}
-
-impl<'a> KeyRef<'a> {
-    fn of(fingerprint: &'a Fingerprint) -> KeyRef<'a> {
-        match fingerprint {
-            Fingerprint::Scalar { value, tag } if *tag == KeyTag::TEXT => KeyRef::Text(value),
-            other => KeyRef::Full(other),
-        }
-    }
-
-    fn same(self, other: KeyRef<'_>) -> bool {
-        match (self, other) {
-            (KeyRef::Text(a), KeyRef::Text(b)) => a == b,
-            (KeyRef::Full(a), KeyRef::Full(b)) => a == b,
-            _ => false,
-        }
-    }
-
-    fn hash(self) -> u64 {
-        let mut hasher = std::hash::DefaultHasher::new();
-        match self {
-            KeyRef::Text(t) => {
-                0u8.hash(&mut hasher);
-                t.hash(&mut hasher);
-            }
-            KeyRef::Full(f) => {
-                1u8.hash(&mut hasher);
-                f.hash(&mut hasher);
-            }
-        }
-        hasher.finish()
-    }
-
-    fn to_owned(self) -> Fingerprint {
-        match self {
-            KeyRef::Text(t) => Fingerprint::Scalar {
-                value: t.to_string(),
-                tag: KeyTag::TEXT,
-            },
-            KeyRef::Full(f) => f.clone(),
-        }
-    }
-}
-
-impl<'a> From<&'a Identity<'_>> for KeyRef<'a> {
-    fn from(identity: &'a Identity<'_>) -> Self {
-        match identity {
-            Identity::Text(t) => KeyRef::Text(t),
-            Identity::Other(f) => KeyRef::of(f),
-        }
-    }
-}
-
-impl KeyId {
-    fn new(text: &str, fingerprint: Fingerprint) -> KeyId {
-        match KeyRef::of(&fingerprint) {
-            KeyRef::Text(value) if value == text => KeyId::Text,
-            _ => KeyId::Full(fingerprint),
-        }
-    }
-}
-
-/// Mappings with more keys than this find a key by its hash.
-const LINEAR_KEYS: usize = 16;
-
-/// A mapping's entries so far, and its keys' identities.
-#[derive(Default)]
-struct Entries {
-    entries: Vec<Entry>,
-    ids: Vec<KeyId>,
-    index: Option<HashMap<u64, Vec<u32>>>,
-}
-
-impl Entries {
-    fn key(&self, i: usize) -> KeyRef<'_> {
-        match &self.ids[i] {
-            KeyId::Text => KeyRef::Text(&self.entries[i].key),
-            KeyId::Full(f) => KeyRef::of(f),
-        }
-    }
-
-    fn contains(&self, key: KeyRef<'_>) -> bool {
-        match &self.index {
-            None => (0..self.entries.len()).any(|i| self.key(i).same(key)),
-            Some(index) => index
-                .get(&key.hash())
-                .is_some_and(|found| found.iter().any(|&i| self.key(i as usize).same(key))),
-        }
-    }
-
-    fn push(&mut self, entry: Entry, id: KeyId) {
-        self.entries.push(entry);
-        self.ids.push(id);
-        let n = self.entries.len();
-        if n <= LINEAR_KEYS {
-            return;
-        }
-        let mut index = self.index.take().unwrap_or_default();
-        let first = if index.is_empty() { 0 } else { n - 1 };
-        for i in first..n {
-            let hash = self.key(i).hash();
-            index
-                .entry(hash)
-                .or_default()
-                .push(u32::try_from(i).unwrap_or(u32::MAX));
-        }
-        self.index = Some(index);
-    }
 }
 
 /// An entry a `<<` key brings in.

@@ -8,12 +8,14 @@
 //! with no intermediate values.
 
 mod build;
+mod keys;
+mod problem;
 mod scalar;
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
-use build::Problem;
+use problem::Problem;
 
 use super::node::Node;
 #[cfg(test)]
@@ -191,5 +193,174 @@ mod tests {
     fn empty_and_comment_only_files_are_null() {
         assert_eq!(load("").unwrap().value, Value::Null);
         assert_eq!(load("# nothing yet\n").unwrap().value, Value::Null);
+    }
+
+    fn text_at(text: &str, span: Span) -> &str {
+        &text[span.start as usize..span.end as usize]
+    }
+
+    #[test]
+    fn spans_cover_what_they_always_covered() {
+        let text = "a: 1\nb: [x, \"y\", {c: d}]\nc:\n  - 1\nd: |\n  lit\n? [k]\n: v\n";
+        let root = load(text).unwrap();
+        assert_eq!(root.span, Span::new(FileId(0), 0, 0));
+        let entries = root.entries().unwrap();
+        assert_eq!(text_at(text, entries[1].key_span), "b");
+        let b = &entries[1].value;
+        assert_eq!(text_at(text, b.span), "[");
+        let Value::Seq(items) = &b.value else {
+            panic!()
+        };
+        assert_eq!(text_at(text, items[1].span), "\"y\"");
+        assert_eq!(items[1].value, Value::Str("y".into()));
+        assert_eq!(text_at(text, items[2].span), "{");
+        // A block sequence starts, zero-wide, at its first `-`.
+        let c = &entries[2].value;
+        assert_eq!((c.span.start, c.span.end), (30, 30));
+        // A literal block is located at its text, after the `|`.
+        assert_eq!(text_at(text, entries[3].value.span), "lit\n");
+        // A key that is not a scalar has no text.
+        assert_eq!(entries[4].key, "");
+        assert_eq!(text_at(text, entries[4].key_span), "[");
+    }
+
+    #[test]
+    fn aliases_and_merges_are_copied_and_located_where_they_are_used() {
+        let text = "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nn: *b\n";
+        let root = load(text).unwrap();
+        let m = root.get("m").unwrap().entries().unwrap();
+        // Keys written in the mapping first, then what the merge adds.
+        assert_eq!(
+            m.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(),
+            ["y", "x"]
+        );
+        assert_eq!(text_at(text, m[1].key_span), "*b");
+        assert_eq!(text_at(text, m[1].value.span), "*b");
+        // A copied number keeps the text it was written with.
+        assert_eq!(m[1].value.value, Value::Number("1".into()));
+        let n = root.get("n").unwrap();
+        assert_eq!(text_at(text, n.span), "*b");
+        assert_eq!(n.get("y").unwrap().value, Value::Number("2".into()));
+    }
+
+    #[test]
+    fn keys_are_told_apart_as_before() {
+        // `1` and `0x1` are one integer; `"1"` is text.
+        assert_eq!(load("1: a\n0x1: b\n").unwrap_err().code, Code::DuplicateKey);
+        assert!(load("1: a\n\"1\": b\n").is_ok());
+        // `true` as a key is compared by its text.
+        let err = load("true: 1\n\"true\": 2\n").unwrap_err();
+        assert_eq!(err.message, "key `true` appears twice in one mapping");
+        assert_eq!(err.primary.span.start, 8);
+        // Keys that are collections compare by content, in any order.
+        let err = load("? {a: 1, b: 2}\n: x\n? {b: 2, a: 1}\n: y\n").unwrap_err();
+        assert_eq!(err.message, "a key appears twice in one mapping");
+        // A merged key that is already there is dropped, not refused.
+        let root = load("a: &a {k: 1}\nb: {k: 2, <<: *a}\n").unwrap();
+        assert_eq!(root.get("b").unwrap().entries().unwrap().len(), 1);
+        // Many keys: looked up by hash, still found.
+        let mut many: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(load(&many).is_ok());
+        many.push_str("k57: again\n");
+        assert_eq!(load(&many).unwrap_err().code, Code::DuplicateKey);
+    }
+
+    #[test]
+    fn what_is_wrong_inside_a_key_waits_for_the_key() {
+        // serde-saphyr read a complex key whole before reading its parts:
+        // a syntax error later in the key comes first.
+        let err = load("? {a: .inf, b: [\n").unwrap_err();
+        assert_eq!(err.code, Code::Syntax);
+        assert!(!err.message.contains("non-finite"), "{}", err.message);
+        // A merged entry that is overridden is never read.
+        assert!(load("m: {a: 1, <<: {a: .inf}}\n").is_ok());
+        let err = load("m: {<<: {a: .inf}, b: .nan}\n").unwrap_err();
+        assert!(err.message.contains(".nan"), "{}", err.message);
+    }
+
+    #[test]
+    fn scalars_are_typed_as_before() {
+        let root = load(
+            "a: ~\nb: true\nc: 0x1F\nd: 1_000\ne: '12'\nf: !!str 12\ng: yes\nh: 0123\ni: !!binary aGVsbG8=\n",
+        )
+        .unwrap();
+        let value = |k: &str| root.get(k).unwrap().value.clone();
+        assert_eq!(value("a"), Value::Null);
+        assert_eq!(value("b"), Value::Bool(true));
+        assert_eq!(value("c"), Value::Number("0x1F".into()));
+        assert_eq!(value("d"), Value::Number("1_000".into()));
+        assert_eq!(value("e"), Value::Str("12".into()));
+        assert_eq!(value("f"), Value::Str("12".into()));
+        assert_eq!(value("g"), Value::Str("yes".into()));
+        assert_eq!(value("h"), Value::Number("0123".into()));
+        assert_eq!(value("i"), Value::Str("hello".into()));
+        for (text, message) in [
+            (
+                "a: .inf\n",
+                "invalid YAML: non-finite float `.inf` rejected by the configured policy",
+            ),
+            ("a: !!int x\n", "invalid YAML: invalid u64"),
+            ("a: !!map [1]\n", "invalid YAML: unsupported tag `!!map`"),
+            (
+                "a: &a [*a]\n",
+                "invalid YAML: recursive references require weak recursion types",
+            ),
+            (
+                "m: {<<: 5}\n",
+                "invalid YAML: YAML merge value must be mapping or sequence of mappings",
+            ),
+            ("a: *b\n", "invalid YAML: alias references unknown anchor"),
+        ] {
+            let err = load(text).unwrap_err();
+            assert_eq!(
+                (err.code, err.message.as_str()),
+                (Code::Syntax, message),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_document_per_file() {
+        let err = load("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.code, Code::Syntax);
+        assert_eq!(err.primary.message, "a second document starts here");
+        assert_eq!((err.primary.span.start, err.primary.span.end), (5, 8));
+        assert!(load("a: 1\n...\n").is_ok());
+    }
+
+    #[test]
+    fn limits_stop_the_file_where_it_crosses_them() {
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        let err = load(&deep).unwrap_err();
+        assert_eq!(err.code, Code::InputBudget);
+        assert_eq!(err.primary.message, "budget breached: Depth { depth: 65 }");
+        assert_eq!(err.primary.span.start, 64);
+        // Deeper still, the parser's own limit.
+        let err = load(&"[".repeat(300)).unwrap_err();
+        assert_eq!(err.code, Code::InputBudget);
+        // Many aliases to one big anchor: the replay limit, at the alias.
+        let mut text = format!("a: &a [{}]\nb: [", vec!["x"; 1000].join(", "));
+        text.push_str(&vec!["*a"; 150].join(", "));
+        text.push_str("]\n");
+        let err = load(&text).unwrap_err();
+        assert_eq!(err.code, Code::InputBudget);
+        assert_eq!(
+            err.primary.message,
+            "alias replay limit exceeded: total_replayed_events=100001 > 100000"
+        );
+        assert_eq!(text_at(&text, err.primary.span), "*a");
+        // A long string aliased many times: stopped by the bytes copied,
+        // at once and in little memory.
+        let text = format!(
+            "a: &a \"{}\"\nb: [{}]\n",
+            "x".repeat(2_000_000),
+            vec!["*a"; 900].join(", ")
+        );
+        let started = std::time::Instant::now();
+        let err = load(&text).unwrap_err();
+        assert_eq!(err.code, Code::InputBudget);
+        assert!(err.primary.message.starts_with("anchors and aliases copy"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }
