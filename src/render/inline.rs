@@ -10,12 +10,18 @@ use super::templates::markdown_text;
 /// A title as inline HTML: formatting kept, every character of text escaped,
 /// links only to web or mail addresses.
 pub fn html(text: &str) -> String {
+    if plain_words(text) {
+        return escape_html(&one_line(text));
+    }
     with_inlines(text, write_html).unwrap_or_else(|| escape_html(&one_line(text)))
 }
 
 /// A title as Markdown text: its formatting kept, everything else escaped
 /// so that it opens no block and carries no markup.
 pub fn markdown(text: &str) -> String {
+    if plain_words(text) {
+        return markdown_text(text);
+    }
     with_inlines(text, write_markdown)
         // What is written must read back as the one paragraph it was.
         .filter(|written| with_inlines(written, |_, _| {}).is_some())
@@ -51,10 +57,23 @@ fn escape_markdown(text: &str) -> String {
 
 /// A title as plain text: the words, a link's address after its text.
 pub fn plain(text: &str) -> String {
-    if !text.contains(['*', '_', '`', '[', '~', '<', '\\', '&']) {
+    if plain_words(text) {
         return one_line(text);
     }
     with_inlines(text, write_plain).unwrap_or_else(|| one_line(text))
+}
+
+/// Text in which Markdown can find nothing to act on (most titles): no
+/// markup character, no address to link, nothing that opens a block.
+/// Such a title needs no parse.
+fn plain_words(text: &str) -> bool {
+    let first = text.trim_start().chars().next();
+    let opens_block = first.is_some_and(|c| c.is_ascii_digit() || "#-+=>|".contains(c));
+    !opens_block
+        && !text.contains(['*', '_', '`', '[', ']', '~', '<', '>', '&', '\\', '!', '|', '#'])
+        && !text.contains("://")
+        && !text.contains("www.")
+        && !text.contains('@')
 }
 
 fn one_line(text: &str) -> String {
