@@ -876,7 +876,11 @@ impl<'t> Builder<'t> {
                 merges,
             } => match key.take() {
                 None => {
-                    let text = done.node.scalar_text().unwrap_or_default().to_string();
+                    // The key's text moves from its node into the entry.
+                    let text = match done.node.value {
+                        Value::Str(s) | Value::Number(s) | Value::Date(s) => s,
+                        _ => String::new(),
+                    };
                     let id = done.key.unwrap_or(KeyId::Text);
                     *key = Some(PendingKey {
                         text,
