@@ -795,26 +795,25 @@ impl<'t> Builder<'t> {
     /// Reports a problem now, or keeps it for when the key or merged entry
     /// it is in is read.
     fn defer(&mut self, problem: Problem, deferral: Deferral) -> Result<(), Problem> {
+        // Whether the problem is deeper than the entries of the collection
+        // looked at: in a merged entry's value, it waits for that entry.
+        let mut nested = false;
         for frame in self.stack.iter_mut().rev() {
-            let scope = match (frame.role, &frame.kind) {
-                (Role::Key, _) => true,
+            match (frame.role, &frame.kind) {
+                (Role::Key, _) => {}
                 (Role::Merge, Kind::Map { .. }) => {
-                    if deferral == Deferral::Structure {
-                        if frame.structure.is_none() {
-                            frame.structure = Some(Box::new(problem));
-                        }
+                    if deferral == Deferral::Structure && !nested {
+                        frame.structure.get_or_insert(Box::new(problem));
                         return Ok(());
                     }
-                    true
                 }
-                _ => false,
-            };
-            if scope {
-                if frame.deferred.is_none() {
-                    frame.deferred = Some(Box::new(problem));
+                _ => {
+                    nested = true;
+                    continue;
                 }
-                return Ok(());
             }
+            frame.deferred.get_or_insert(Box::new(problem));
+            return Ok(());
         }
         Err(problem)
     }
@@ -877,7 +876,11 @@ impl<'t> Builder<'t> {
                 merges,
             } => match key.take() {
                 None => {
-                    let text = done.node.scalar_text().unwrap_or_default().to_string();
+                    // The key's text moves from its node into the entry.
+                    let text = match done.node.value {
+                        Value::Str(s) | Value::Number(s) | Value::Date(s) => s,
+                        _ => String::new(),
+                    };
                     let id = done.key.unwrap_or(KeyId::Text);
                     *key = Some(PendingKey {
                         text,

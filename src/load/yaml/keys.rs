@@ -90,20 +90,26 @@ const LINEAR_KEYS: usize = 16;
 #[derive(Default)]
 pub(super) struct Entries {
     pub(super) entries: Vec<Entry>,
-    ids: Vec<KeyId>,
+    /// The keys not told apart by their text alone, by entry index in
+    /// order: most mappings have none, and so no allocation.
+    others: Vec<(usize, Fingerprint)>,
     index: Option<HashMap<u64, Vec<u32>>>,
 }
 
 impl Entries {
     pub(super) fn key(&self, i: usize) -> KeyRef<'_> {
-        match &self.ids[i] {
-            KeyId::Text => KeyRef::Text(&self.entries[i].key),
-            KeyId::Full(f) => KeyRef::of(f),
+        match self.others.binary_search_by_key(&i, |(at, _)| *at) {
+            Ok(found) => KeyRef::of(&self.others[found].1),
+            Err(_) => KeyRef::Text(&self.entries[i].key),
         }
     }
 
     pub(super) fn contains(&self, key: KeyRef<'_>) -> bool {
         match &self.index {
+            None if self.others.is_empty() => match key {
+                KeyRef::Text(text) => self.entries.iter().any(|e| e.key == text),
+                KeyRef::Full(_) => false,
+            },
             None => (0..self.entries.len()).any(|i| self.key(i).same(key)),
             Some(index) => index
                 .get(&key.hash())
@@ -112,8 +118,10 @@ impl Entries {
     }
 
     pub(super) fn push(&mut self, entry: Entry, id: KeyId) {
+        if let KeyId::Full(fingerprint) = id {
+            self.others.push((self.entries.len(), fingerprint));
+        }
         self.entries.push(entry);
-        self.ids.push(id);
         let n = self.entries.len();
         if n <= LINEAR_KEYS {
             return;
