@@ -70,7 +70,9 @@ fn plain_words(text: &str) -> bool {
     let first = text.trim_start().chars().next();
     let opens_block = first.is_some_and(|c| c.is_ascii_digit() || "#-+=>|".contains(c));
     !opens_block
-        && !text.contains(['*', '_', '`', '[', ']', '~', '<', '>', '&', '\\', '!', '|', '#'])
+        && !text.contains([
+            '*', '_', '`', '[', ']', '~', '<', '>', '&', '\\', '!', '|', '#',
+        ])
         && !text.contains("://")
         && !text.contains("www.")
         && !text.contains('@')
