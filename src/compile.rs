@@ -404,7 +404,7 @@ pub struct Settings {
 
 /// The checks across plans, the levels, allow comments and help texts in
 /// each file's syntax: the last steps of every compilation.
-fn finish(
+pub(crate) fn finish(
     config: Config,
     framework: Framework,
     mut sources: SourceMap,
@@ -438,7 +438,7 @@ impl Compilation {
 }
 
 /// Decodes, resolves, computes and checks one plan.
-fn compile_plan(
+pub(crate) fn compile_plan(
     plan_files: PlanFiles,
     config: &Config,
     framework: &Framework,

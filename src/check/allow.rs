@@ -48,16 +48,15 @@ pub fn scan(file: FileId, source: &SourceFile, diags: &mut Diagnostics) -> Optio
     (!allows.is_empty()).then_some(FileAllows { file, allows })
 }
 
-/// Reads every file's allow comments and applies them: for compilations
-/// that keep every text to the end.
-pub fn apply_comments(sources: &SourceMap, diags: &mut Diagnostics) {
-    let allows: Vec<FileAllows> = sources
+/// The allow comments of every file of `sources`, for compilations that
+/// keep every text to the end.
+pub fn scan_all(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<FileAllows> {
+    sources
         .files()
         .iter()
         .enumerate()
         .filter_map(|(i, file)| scan(FileId(u32::try_from(i).unwrap_or(u32::MAX)), file, diags))
-        .collect();
-    apply(&allows, sources, diags);
+        .collect()
 }
 
 /// Drops the diagnostics an allow comment covers.

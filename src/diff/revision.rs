@@ -6,10 +6,10 @@
 //! never from the working tree, and nothing outside the repository: links
 //! stored in git are followed only while they stay inside it.
 //!
-//! The stages are those of `compile::Session::compile` (its `compile_plan`
-//! and `finish`, private to compile.rs), fed from git instead of the file
-//! system; `tests/diff.rs` checks that both give the same problems for the
-//! same files.
+//! The stages are those of `compile::Session::compile`, called here
+//! (`compile_plan`, `finish`), fed from git instead of the file system;
+//! `tests/diff.rs` checks that both give the same problems for the same
+//! files.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -17,19 +17,16 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::check::{self, Context};
+use crate::check;
 use crate::codes::Code;
-use crate::compile::{Compilation, CompiledPlan};
+use crate::compile::{self, Compilation};
 use crate::config::{self, Config, FrameworkMode};
-use crate::decode::{self, Decoder};
+use crate::decode::Decoder;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::figures;
 use crate::framework::Framework;
 use crate::git::{self, Entry, GitError};
-use crate::help_syntax;
 use crate::load::{self, PlanFiles, is_plan_file};
 use crate::model::{Id, Level};
-use crate::resolve::{self, Index};
 use crate::source::{SourceFile, SourceMap, Span};
 
 use super::DiffError;
@@ -496,59 +493,15 @@ pub(super) fn compile_at(
             }
         }
         let path = plan.path.clone();
-        match compile_plan(plan, &config, &framework, as_of, &mut diags) {
+        match compile::compile_plan(plan, &config, &framework, as_of, &mut diags) {
             Some(compiled) => plans.push(Arc::new(compiled)),
             None => unreadable.push(path),
         }
     }
-    check::shared::check(&plans, &config.shared, &mut diags);
-    for compiled in &plans {
-        check::apply_levels(&compiled.plan, &config.checks, &mut diags);
-    }
-    check::allow::apply_comments(&sources, &mut diags);
-    help_syntax::speak_the_files_syntax(&mut diags, &sources);
-    Ok(Compilation {
-        root: config.root.clone(),
-        sources,
-        framework,
-        plans,
-        diagnostics: diags,
-        unreadable,
-    })
-}
-
-/// Decodes, resolves, computes and checks one plan, as `compile` does.
-fn compile_plan(
-    plan_files: PlanFiles,
-    config: &Config,
-    framework: &Framework,
-    as_of: Date,
-    diags: &mut Diagnostics,
-) -> Option<CompiledPlan> {
-    let fragments = plan_files
-        .files
-        .iter()
-        .map(|(file, node)| (*file, Decoder::new(diags).file(node, *file)))
-        .collect();
-    let mut plan = decode::assemble(&plan_files.path, fragments, diags)?;
-    if plan.currency.is_none() {
-        plan.currency = Some(config.currency.clone());
-    }
-    if plan_files.incomplete {
-        return None;
-    }
-    let index = Index::build(&plan, diags);
-    resolve::check_references(&plan, &index, diags);
-    let figures = figures::compute(&plan, &index, framework);
-    let cx = Context {
-        plan: &plan,
-        index: &index,
-        figures: &figures,
-        framework,
-        as_of,
-    };
-    check::run(&cx, diags);
-    Some(CompiledPlan { plan, figures })
+    let allows = check::allow::scan_all(&sources, &mut diags);
+    Ok(compile::finish(
+        config, framework, sources, diags, plans, unreadable, &allows,
+    ))
 }
 
 #[cfg(test)]
