@@ -8,32 +8,11 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// A fixed day, so that status freshness does not depend on when tests run.
-const AS_OF: &str = "2008-06-30";
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::*;
 
 fn planc(args: &[&str]) -> Output {
     planc_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn planc_in(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::cargo_bin("planc")
-        .expect("the planc binary is built")
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("planc runs");
-    Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 fn transcript(output: &Output) -> String {
@@ -271,12 +250,6 @@ fn copy_plan(name: &str) -> tempfile::TempDir {
     temp
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from:?}", path.display());
-    fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 /// Edits one amount in a copy of a bundled plan; validate must exit 1 and
 /// say each of `expected`.
 fn assert_edit_fails(plan: &str, file: &str, from: &str, to: &str, expected: &[&str]) {
@@ -417,10 +390,6 @@ fn a_bad_repository_config_is_reported_where_it_is_wrong() {
         output.stderr
     );
     assert!(output.stderr.contains("did you mean `plans`?"));
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn build(dir: &Path, args: &[&str]) -> Output {

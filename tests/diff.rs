@@ -6,31 +6,8 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-/// A fixed day, so that status freshness does not depend on when tests run.
-const AS_OF: &str = "2008-06-30";
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn planc_in(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::cargo_bin("planc")
-        .expect("the planc binary is built")
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("planc runs");
-    Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+mod common;
+use common::*;
 
 /// `planc diff ARGS --as-of AS_OF` in `dir`.
 fn diff(dir: &Path, args: &[&str]) -> Output {
@@ -38,17 +15,6 @@ fn diff(dir: &Path, args: &[&str]) -> Output {
     all.extend_from_slice(args);
     all.extend_from_slice(&["--as-of", AS_OF]);
     planc_in(dir, &all)
-}
-
-fn write(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from:?}", path.display());
-    fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
 fn git(dir: &Path, args: &[&str]) {

@@ -9,29 +9,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-/// A fixed day, so that status freshness does not depend on when tests run.
-const AS_OF: &str = "2008-06-30";
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn planc_in(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::cargo_bin("planc")
-        .expect("the planc binary is built")
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("planc runs");
-    Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+mod common;
+use common::*;
 
 /// A YAML plan with `£36'000`, `cots:` for `cost:` and a misspelt source
 /// id; balanced and clean once those three are fixed.

@@ -11,7 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-const AS_OF: &str = "2008-06-30";
+mod common;
+use common::*;
 
 /// A child process killed when dropped, with its stderr lines on a channel.
 struct Running {
@@ -64,19 +65,6 @@ impl Running {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A copy of the bundled plans in a fresh directory.
 fn repository() -> tempfile::TempDir {
     let temp = tempfile::tempdir().unwrap();
@@ -85,12 +73,6 @@ fn repository() -> tempfile::TempDir {
         &temp.path().join("plans"),
     );
     temp
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} in {}", path.display());
-    fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
 fn serve(dir: &Path) -> (Running, String) {
