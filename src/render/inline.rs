@@ -114,7 +114,8 @@ fn safe_url(url: &str) -> bool {
     }
 }
 
-fn escape_html(text: &str) -> String {
+/// Text for HTML: the five characters that could end text or an attribute.
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

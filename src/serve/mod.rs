@@ -89,7 +89,7 @@ impl Site {
                  cannot preview</title></head><body><main><h1>planc cannot preview the plans</h1>\
                  <pre>{}</pre><p>Fix the problem and save: this page updates by itself.</p>\
                  </main>{RELOAD_SCRIPT}</body></html>",
-                escape(failure)
+                render::inline::escape_html(failure)
             );
             return Some(text.into_bytes());
         }
@@ -100,12 +100,6 @@ impl Site {
         let page = self.pages.get(name)?;
         Some(with_reload_script(page))
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn with_reload_script(page: &[u8]) -> Vec<u8> {
