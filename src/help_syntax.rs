@@ -1,6 +1,7 @@
 //! Help texts are written once, with examples in YAML (`cost: 6666`). A
-//! diagnostic about a TOML file shows them in TOML (`cost = 6666`), so that
-//! what it says to write can be pasted where the problem is.
+//! diagnostic about a TOML file shows them in TOML (`cost = 6666`), in its
+//! help and its labels, so that what it says to write can be pasted where
+//! the problem is.
 
 use crate::diagnostic::Diagnostics;
 use crate::source::SourceMap;
@@ -14,6 +15,14 @@ pub fn speak_the_files_syntax(diags: &mut Diagnostics, sources: &SourceMap) {
         }
         if let Some(help) = &d.help {
             d.help = Some(in_toml(help));
+        }
+        // Labels quote the file too (`no file of this plan starts with
+        // `plan:``); those on another file keep that file's syntax.
+        d.primary.message = in_toml(&d.primary.message);
+        for label in &mut d.secondary {
+            if sources.contains(label.span.file) && is_toml(&sources.get(label.span.file).path) {
+                label.message = in_toml(&label.message);
+            }
         }
     }
 }

@@ -1593,6 +1593,23 @@ sections:
         "{}",
         toml.stderr
     );
+    // Labels quote the file too.
+    fs::write(
+        temp.path().join("headless.toml"),
+        "[[sections]]\nid = \"s\"\n",
+    )
+    .unwrap();
+    let headless = planc_in(
+        temp.path(),
+        &["validate", "headless.toml", "--as-of", AS_OF],
+    );
+    assert!(
+        headless
+            .stderr
+            .contains("no file of this plan starts with `plan =`"),
+        "{}",
+        headless.stderr
+    );
     let yaml = planc_in(temp.path(), &["validate", "plan.yaml", "--as-of", AS_OF]);
     assert!(
         yaml.stderr
