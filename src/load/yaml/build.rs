@@ -803,7 +803,18 @@ impl<'t> Builder<'t> {
                 (Role::Key, _) => {}
                 (Role::Merge, Kind::Map { .. }) => {
                     if deferral == Deferral::Structure && !nested {
-                        frame.structure.get_or_insert(Box::new(problem));
+                        // Its own `<<` values are read as they come, its
+                        // keys compared once it is read whole.
+                        let first = match (&frame.structure, &problem) {
+                            (None, _) => true,
+                            (Some(kept), Problem::Invalid { .. }) => {
+                                matches!(**kept, Problem::Duplicate { .. })
+                            }
+                            _ => false,
+                        };
+                        if first {
+                            frame.structure = Some(Box::new(problem));
+                        }
                         return Ok(());
                     }
                 }
