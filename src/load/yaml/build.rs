@@ -798,24 +798,54 @@ impl<'t> Builder<'t> {
         // Whether the problem is deeper than the entries of the collection
         // looked at: in a merged entry's value, it waits for that entry.
         let mut nested = false;
-        for frame in self.stack.iter_mut().rev() {
+        for i in (0..self.stack.len()).rev() {
+            let frame = &self.stack[i];
             match (frame.role, &frame.kind) {
                 (Role::Key, _) => {}
-                (Role::Merge, Kind::Map { .. }) => {
-                    if deferral == Deferral::Structure && !nested {
-                        frame.structure.get_or_insert(Box::new(problem));
-                        return Ok(());
-                    }
-                }
+                (Role::Merge, Kind::Map { .. }) if nested || deferral == Deferral::Reading => {}
+                (Role::Merge, _) => return self.hold(i, problem),
                 _ => {
                     nested = true;
                     continue;
                 }
             }
-            frame.deferred.get_or_insert(Box::new(problem));
+            self.stack[i].deferred.get_or_insert(Box::new(problem));
             return Ok(());
         }
         Err(problem)
+    }
+
+    /// A structural problem in the value of a `<<` key, found in frame
+    /// `i`: serde-saphyr read such a value whole (or, for a sequence, each
+    /// of its items whole) before looking into it, so the problem waits
+    /// for that.
+    fn hold(&mut self, i: usize, problem: Problem) -> Result<(), Problem> {
+        let mut outer = i;
+        while outer > 0 && self.stack[outer].role == Role::Merge && {
+            let parent = &self.stack[outer - 1];
+            parent.role == Role::Merge
+        } {
+            outer -= 1;
+        }
+        let holder = match self.stack[outer].kind {
+            Kind::Map { .. } => outer,
+            // An item of the sequence: read whole first. The sequence's own
+            // items are read as they come.
+            Kind::Seq(_) if outer < i => outer + 1,
+            Kind::Seq(_) => return Err(problem),
+        };
+        let frame = &mut self.stack[holder];
+        // Its own `<<` values are read as they come, its keys compared
+        // once it is read whole.
+        let first = match (&frame.structure, &problem) {
+            (None, _) => true,
+            (Some(kept), Problem::Invalid { .. }) => matches!(**kept, Problem::Duplicate { .. }),
+            _ => false,
+        };
+        if first {
+            frame.structure = Some(Box::new(problem));
+        }
+        Ok(())
     }
 
     /// A key already in the mapping being built is refused at `at`.
