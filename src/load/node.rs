@@ -1,8 +1,8 @@
 //! The located value tree: what YAML and TOML files are both parsed into.
 //!
-//! serde-saphyr's and toml's `Spanned` types do not understand each other's
-//! deserializers, so each format is parsed into this one tree, whose every
-//! node keeps its byte span. The model is built from the tree.
+//! YAML (built from the parser's events) and TOML (through toml's
+//! `Spanned`) are both parsed into this one tree, whose every node keeps its
+//! byte span, so the model is decoded once for both formats.
 
 use crate::source::Span;
 

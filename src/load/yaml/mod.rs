@@ -276,6 +276,13 @@ mod tests {
         assert!(load("m: {a: 1, <<: {a: .inf}}\n").is_ok());
         let err = load("m: {<<: {a: .inf}, b: .nan}\n").unwrap_err();
         assert!(err.message.contains(".nan"), "{}", err.message);
+        // A `<<` value was read whole before its keys were compared: a bad
+        // nested `<<` comes before a duplicate key written earlier, ...
+        let err = load("m: {<<: {a: 1, a: 2, <<: 5}}\n").unwrap_err();
+        assert_eq!((err.code, err.primary.span.start), (Code::Syntax, 25));
+        // ... and each item of a `<<` sequence is read whole in turn.
+        let err = load("m: {<<: [{a: 1, <<: [5]}, {b: 1, b: 2}]}\n").unwrap_err();
+        assert_eq!((err.code, err.primary.span.start), (Code::Syntax, 21));
     }
 
     #[test]
