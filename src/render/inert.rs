@@ -44,55 +44,79 @@ impl Write for Capped {
 /// Elements that run code or load something when a page is opened.
 const ACTIVE_ELEMENTS: &[&str] = &[
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "base", "img",
-    "image", "audio", "video", "source", "track", "form", "portal", "use",
+    "image", "audio", "video", "source", "track", "form", "portal", "use", "feimage",
 ];
+
+/// Attributes that load a resource as the page opens, on whatever element.
+const LOADING_ATTRIBUTES: &[&str] = &["src", "srcset", "background", "poster", "lowsrc", "dynsrc"];
+
+/// URL schemes that run or embed something where a link is followed.
+const ACTIVE_SCHEMES: &[&str] = &["javascript:", "data:", "vbscript:"];
 
 /// What in an HTML page would run or load something, if anything: an
 /// active element, an event handler, a `javascript:` or `data:` link, a
 /// `src`, a style that loads a URL.
+///
+/// Names are compared as browsers compare them (ASCII case-insensitively),
+/// attribute values after character references are decoded, and styles
+/// after CSS escapes are, so that `jav&#x09;ascript:` or `u\72l(` are
+/// found. One pass over the page, without copying it: every page a build
+/// writes goes through here.
 pub fn html(page: &str) -> Option<String> {
-    let lower = page.to_lowercase();
-    let mut rest = lower.as_str();
+    let mut rest = page;
     while let Some(open) = rest.find('<') {
         rest = &rest[open + 1..];
         let end = rest.find('>').unwrap_or(rest.len());
         let tag = &rest[..end];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
-            .collect();
-        let name = name.rsplit(':').next().unwrap_or("").to_string();
-        if ACTIVE_ELEMENTS.contains(&name.as_str()) {
-            return Some(format!("a <{name}> element"));
+        let closing = tag.starts_with('/');
+        let name_text = tag.trim_start_matches('/');
+        let name_len = name_text
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':'))
+            .count();
+        let name = &name_text[..name_len];
+        // `svg:script` is a script.
+        let local = name.rsplit(':').next().unwrap_or("");
+        if let Some(active) = ACTIVE_ELEMENTS
+            .iter()
+            .find(|e| e.eq_ignore_ascii_case(local))
+        {
+            return Some(format!("a <{active}> element"));
         }
-        if name == "meta" && tag.contains("http-equiv") {
+        if local.eq_ignore_ascii_case("meta") && contains_ignore_case(tag, "http-equiv") {
             return Some("a <meta http-equiv> element".into());
         }
-        for attribute in attributes(tag) {
-            let (key, value) = attribute;
-            if key.starts_with("on") {
-                return Some(format!("an event handler ({key})"));
+        let mut attributes = Attributes {
+            rest: &name_text[name_len..],
+        };
+        while let Some((key, raw)) = attributes.next() {
+            if starts_with_ignore_case(key, "on") {
+                return Some(format!("an event handler ({})", key.to_ascii_lowercase()));
             }
-            if key == "src" || key.ends_with(":href") && !value.starts_with('#') {
-                return Some(format!("an attribute that loads a resource ({key})"));
-            }
-            let value = value.trim_start();
-            if value.starts_with("javascript:")
-                || value.starts_with("data:")
-                || value.starts_with("vbscript:")
+            let value = decode_references(raw);
+            let href_elsewhere =
+                ends_with_ignore_case(key, ":href") && !value.trim_start().starts_with('#');
+            if href_elsewhere
+                || LOADING_ATTRIBUTES
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(key))
             {
-                return Some(format!("a {} link", value.split(':').next().unwrap_or("")));
+                return Some(format!(
+                    "an attribute that loads a resource ({})",
+                    key.to_ascii_lowercase()
+                ));
             }
-            if key == "style" && (value.contains("url(") || value.contains("expression(")) {
+            if let Some(scheme) = active_scheme(&value) {
+                return Some(format!("a {scheme} link"));
+            }
+            if key.eq_ignore_ascii_case("style") && css_loads(&value) {
                 return Some("a style that loads a URL".into());
             }
         }
-        if name == "style" && !tag.starts_with('/') {
+        if local.eq_ignore_ascii_case("style") && !closing {
             let body = &rest[end..];
-            let close = body.find("</style").unwrap_or(body.len());
-            let css = &body[..close];
-            if css.contains("url(") || css.contains("@import") || css.contains("expression(") {
+            let close = find_ignore_case(body, "</style").unwrap_or(body.len());
+            if css_loads(&body[..close]) {
                 return Some("a style that loads a URL".into());
             }
         }
@@ -101,56 +125,210 @@ pub fn html(page: &str) -> Option<String> {
     None
 }
 
-/// The attributes of a tag's text (lower case), roughly as a browser reads
-/// them: `name`, `name=value`, `name="value"`, `name='value'`.
-fn attributes(tag: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let chars: Vec<char> = tag.chars().collect();
-    // Past the element's name.
-    let mut i = chars
-        .iter()
-        .position(|c| c.is_whitespace() || *c == '/')
-        .unwrap_or(chars.len());
-    while i < chars.len() {
-        while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '/') {
-            i += 1;
-        }
-        let start = i;
-        while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '=' && chars[i] != '/' {
-            i += 1;
-        }
-        let key: String = chars[start..i].iter().collect();
-        let mut value = String::new();
-        // Spaces may stand around `=`.
-        let mut j = i;
-        while j < chars.len() && chars[j].is_whitespace() {
-            j += 1;
-        }
-        if j < chars.len() && chars[j] == '=' {
-            i = j + 1;
-            while i < chars.len() && chars[i].is_whitespace() {
-                i += 1;
+/// The attributes of a tag's text after its name, roughly as a browser
+/// reads them: `name`, `name=value`, `name="value"`, `name='value'`.
+struct Attributes<'t> {
+    rest: &'t str,
+}
+
+impl<'t> Attributes<'t> {
+    fn next(&mut self) -> Option<(&'t str, &'t str)> {
+        loop {
+            let text = self
+                .rest
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+            if text.is_empty() {
+                self.rest = text;
+                return None;
             }
-            if i < chars.len() && (chars[i] == '"' || chars[i] == '\'') {
-                let quote = chars[i];
-                i += 1;
-                while i < chars.len() && chars[i] != quote {
-                    value.push(chars[i]);
-                    i += 1;
+            let key_end = text
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '/')
+                .unwrap_or(text.len());
+            let key = &text[..key_end];
+            let after = &text[key_end..];
+            let spaced = after.trim_start();
+            let (value, rest) = match spaced.strip_prefix('=') {
+                Some(assigned) => {
+                    let assigned = assigned.trim_start();
+                    match assigned.chars().next() {
+                        Some(quote @ ('"' | '\'')) => {
+                            let inner = &assigned[1..];
+                            let close = inner.find(quote).unwrap_or(inner.len());
+                            (&inner[..close], &inner[(close + 1).min(inner.len())..])
+                        }
+                        _ => {
+                            let end = assigned.find(char::is_whitespace).unwrap_or(assigned.len());
+                            (&assigned[..end], &assigned[end..])
+                        }
+                    }
                 }
-                i += 1;
-            } else {
-                while i < chars.len() && !chars[i].is_whitespace() {
-                    value.push(chars[i]);
-                    i += 1;
-                }
+                None => ("", after),
+            };
+            // Always past something: a key, or a lone `=` and its value.
+            self.rest = rest;
+            if !key.is_empty() {
+                return Some((key, value));
             }
-        }
-        if !key.is_empty() {
-            out.push((key, value));
         }
     }
-    out
+}
+
+/// An attribute value as a browser reads it: numeric character references
+/// and the named ones that can hide a URL's scheme decoded (a missing `;`
+/// is forgiven, as browsers forgive it).
+fn decode_references(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains('&') {
+        return value.into();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        let (decoded, used) = reference(rest);
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[used..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// The character a reference after `&` stands for, and the bytes it took.
+fn reference(text: &str) -> (Option<char>, usize) {
+    if let Some(number) = text.strip_prefix('#') {
+        let (digits, radix, skip) = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 2),
+            None => (number, 10, 1),
+        };
+        let len = digits.bytes().take_while(|b| b.is_ascii_hexdigit()).count();
+        let len = if radix == 10 {
+            digits.bytes().take_while(u8::is_ascii_digit).count()
+        } else {
+            len
+        };
+        let value = u32::from_str_radix(&digits[..len.min(8)], radix).ok();
+        // Browsers read an unknown or missing number as U+FFFD.
+        let c = value.map(|v| char::from_u32(v).unwrap_or('\u{fffd}'));
+        return if len == 0 { (None, 0) } else { (c, skip + len) };
+    }
+    for (name, c) in [
+        ("colon", ':'),
+        ("tab", '\t'),
+        ("newline", '\n'),
+        ("nbsp", '\u{a0}'),
+        ("lpar", '('),
+        ("rpar", ')'),
+        ("bsol", '\\'),
+        ("amp", '&'),
+    ] {
+        if starts_with_ignore_case(text, name) {
+            return (Some(c), name.len());
+        }
+    }
+    (None, 0)
+}
+
+/// The scheme of a link that runs or embeds something, if `value` is one:
+/// read as a browser's URL parser does, which drops leading spaces and
+/// controls and every tab and line break.
+fn active_scheme(value: &str) -> Option<&'static str> {
+    let scheme = value
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    ACTIVE_SCHEMES
+        .iter()
+        .find(|s| {
+            let mut read = scheme.clone();
+            s.chars()
+                .all(|want| read.next().is_some_and(|c| c.eq_ignore_ascii_case(&want)))
+        })
+        .map(|s| s.trim_end_matches(':'))
+}
+
+/// Whether CSS would load something: `url(`, `src(`, `image-set(`,
+/// `@import`, or IE's `expression(`, once comments are dropped and escapes
+/// (`\75 rl(`) decoded. Text inside CSS strings is not code and is skipped.
+fn css_loads(css: &str) -> bool {
+    let mut code = String::new();
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                code.push(' ');
+            }
+            '"' | '\'' => {
+                while let Some(s) = chars.next() {
+                    match s {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '\n' => break,
+                        s if s == c => break,
+                        _ => {}
+                    }
+                }
+                code.push('"');
+            }
+            '\\' => {
+                let mut hex = String::new();
+                while hex.len() < 6 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+                    hex.extend(chars.next());
+                }
+                if hex.is_empty() {
+                    code.extend(chars.next().map(|c| c.to_ascii_lowercase()));
+                } else {
+                    let value = u32::from_str_radix(&hex, 16).unwrap_or(0xfffd);
+                    code.push(
+                        char::from_u32(value)
+                            .unwrap_or('\u{fffd}')
+                            .to_ascii_lowercase(),
+                    );
+                    if chars.peek().is_some_and(|c| c.is_whitespace()) {
+                        chars.next();
+                    }
+                }
+            }
+            c => code.push(c.to_ascii_lowercase()),
+        }
+    }
+    ["url(", "src(", "image-set(", "@import", "expression("]
+        .iter()
+        .any(|f| code.contains(f))
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    (0..=text.len().checked_sub(needle.len())?)
+        .find(|&at| text[at..at + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    find_ignore_case(text, needle).is_some()
 }
 
 /// What in a Markdown page would run or load something where it is shown
@@ -175,7 +353,7 @@ pub fn markdown(page: &str) -> Option<String> {
             return Some("an image".into());
         }
     }
-    let lower = page.to_lowercase();
+    let lower = page.to_ascii_lowercase();
     let lower_escaped = |at: usize| at > 0 && lower.as_bytes()[at - 1] == b'\\';
     for needle in ["](javascript:", "](data:", "](vbscript:"] {
         for (at, _) in lower.match_indices(needle) {
@@ -207,6 +385,26 @@ mod tests {
             None
         );
         assert!(html("<meta http-equiv=\"refresh\" content=\"0;url=http://e\">").is_some());
+        // Hidden the ways browsers still read.
+        assert!(html("<a href=\"jav&#x09;ascript:alert(1)\">x</a>").is_some());
+        assert!(html("<a href=\"&#106;avascript&colon;alert(1)\">x</a>").is_some());
+        assert!(html("<a href=\"&#x6A&#x61vascript:x\">x</a>").is_some());
+        assert!(html("<a href=\"\u{1}java\nscript:x\">x</a>").is_some());
+        assert!(html("<div style=\"background:u\\72l(http://e/p.png)\"></div>").is_some());
+        assert!(html("<div style=\"background:URL(x)\"></div>").is_some());
+        assert!(html("<style>b { background: image-set('p.png' 1x) }</style>").is_some());
+        assert!(html("<style>@\\69mport 'x.css';</style>").is_some());
+        assert!(html("<table background=\"http://e/p.png\"></table>").is_some());
+        assert!(html("<svg><feImage href=\"http://e/p.png\"/></svg>").is_some());
+        assert!(html("<SCRIPT>x</SCRIPT>").is_some());
+        assert!(html("<p ONCLICK=x>").is_some());
+        // A URL named inside a CSS string is text (a footer naming `url(`).
+        assert_eq!(
+            html("<style>p::after { content: \"url(x) \\3c /style\\3e \" }</style>"),
+            None
+        );
+        // Non-ASCII letters that lower-case to ASCII are not tag names.
+        assert_eq!(html("<lin\u{212a}>x"), None);
         assert!(markdown("text <script>x</script>").is_some());
         assert!(markdown("![t](http://e/p.png)").is_some());
         assert!(markdown("[x](javascript:alert(1))").is_some());
