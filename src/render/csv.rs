@@ -24,14 +24,80 @@ fn neutralise(cell: &str) -> String {
     }
 }
 
+/// One plan's rows of the three CSV files, already written as CSV: a
+/// build keeps these, not the plan's view, until every plan is rendered.
+pub struct PlanRows {
+    activities: Vec<u8>,
+    funding: Vec<u8>,
+    outcomes: Vec<u8>,
+    /// The outcome matrix's column titles, as this plan's figures name them.
+    outcome_titles: Vec<String>,
+}
+
+impl PlanRows {
+    pub fn of(plan: &PlanView) -> Result<PlanRows, csv::Error> {
+        Ok(PlanRows {
+            activities: records(activity_rows(plan))?,
+            funding: records(funding_rows(plan))?,
+            outcomes: records(outcome_rows(plan))?,
+            outcome_titles: plan.outcome_titles.clone(),
+        })
+    }
+}
+
+/// `activities.csv`, `funding.csv` and `outcomes.csv` of the plans, in
+/// order.
+pub fn files(plans: &[PlanRows]) -> Result<[(&'static str, Vec<u8>); 3], csv::Error> {
+    let titles = plans
+        .first()
+        .map(|p| p.outcome_titles.as_slice())
+        .unwrap_or_default();
+    let mut outcome_header = vec!["plan", "activity", "title"];
+    outcome_header.extend(titles.iter().map(String::as_str));
+    Ok([
+        (
+            "activities.csv",
+            file(ACTIVITY_HEADER, plans.iter().map(|p| &p.activities))?,
+        ),
+        (
+            "funding.csv",
+            file(FUNDING_HEADER, plans.iter().map(|p| &p.funding))?,
+        ),
+        (
+            "outcomes.csv",
+            file(&outcome_header, plans.iter().map(|p| &p.outcomes))?,
+        ),
+    ])
+}
+
+/// A whole file of a header and rows.
 pub fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
+    file(header, std::iter::once(&records(rows)?))
+}
+
+/// A whole file: the header, then each plan's rows.
+fn file<'r>(
+    header: &[&str],
+    plans: impl Iterator<Item = &'r Vec<u8>>,
+) -> Result<Vec<u8>, csv::Error> {
     // A byte-order mark, so that Excel reads the file as UTF-8 (the £ sign).
     let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(records(vec![
+        header.iter().map(ToString::to_string).collect(),
+    ])?);
+    for rows in plans {
+        out.extend_from_slice(rows);
+    }
+    Ok(out)
+}
+
+/// Rows written as CSV records, their cells neutralised.
+fn records(rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
+    let mut out = Vec::new();
     {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        writer.write_record(header)?;
         for row in rows {
             writer.write_record(row.iter().map(|c| neutralise(c)))?;
         }
@@ -40,80 +106,77 @@ pub fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Er
     Ok(out)
 }
 
-pub fn activities(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
+const ACTIVITY_HEADER: &[&str] = &[
+    "plan",
+    "section",
+    "scope",
+    "priority",
+    "id",
+    "title",
+    "outcome_codes",
+    "ecm_outcomes",
+    "cost",
+    "cost_kind",
+    "source",
+    "partners",
+    "lead",
+    "start",
+    "end",
+    "status",
+    "shared",
+    "inferred",
+];
+
+fn activity_rows(plan: &PlanView) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for plan in plans {
-        for section in &plan.sections {
-            for priority in &section.priorities {
-                for a in &priority.activities {
-                    let partners = a.all_partners();
-                    rows.push(vec![
-                        plan.id.clone(),
-                        plain(&section.title),
-                        if section.countywide {
-                            "countywide"
-                        } else {
-                            "local"
-                        }
-                        .to_string(),
-                        plain(&priority.title),
-                        a.id.clone(),
-                        plain(&a.title),
-                        a.outcomes
+    for section in &plan.sections {
+        for priority in &section.priorities {
+            for a in &priority.activities {
+                let partners = a.all_partners();
+                rows.push(vec![
+                    plan.id.clone(),
+                    plain(&section.title),
+                    if section.countywide {
+                        "countywide"
+                    } else {
+                        "local"
+                    }
+                    .to_string(),
+                    plain(&priority.title),
+                    a.id.clone(),
+                    plain(&a.title),
+                    a.outcomes
+                        .iter()
+                        .map(|o| o.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    a.ecm_outcomes.join("; "),
+                    a.cost.amount_plain.clone(),
+                    a.cost.kind.clone(),
+                    a.cost.sources.join("; "),
+                    partners.join("; "),
+                    a.lead.clone().unwrap_or_default(),
+                    a.start_iso.clone(),
+                    a.end_iso.clone(),
+                    a.status.as_ref().map_or_else(String::new, |s| {
+                        [s.rag_text.as_str(), s.status.as_str()]
                             .iter()
-                            .map(|o| o.code.as_str())
+                            .filter(|t| !t.is_empty())
+                            .copied()
                             .collect::<Vec<_>>()
-                            .join("; "),
-                        a.ecm_outcomes.join("; "),
-                        a.cost.amount_plain.clone(),
-                        a.cost.kind.clone(),
-                        a.cost.sources.join("; "),
-                        partners.join("; "),
-                        a.lead.clone().unwrap_or_default(),
-                        a.start_iso.clone(),
-                        a.end_iso.clone(),
-                        a.status.as_ref().map_or_else(String::new, |s| {
-                            [s.rag_text.as_str(), s.status.as_str()]
-                                .iter()
-                                .filter(|t| !t.is_empty())
-                                .copied()
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        }),
-                        a.shared.clone().unwrap_or_default(),
-                        a.inferred
-                            .iter()
-                            .map(|i| i.field.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ]);
-                }
+                            .join(", ")
+                    }),
+                    a.shared.clone().unwrap_or_default(),
+                    a.inferred
+                        .iter()
+                        .map(|i| i.field.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]);
             }
         }
     }
-    write(
-        &[
-            "plan",
-            "section",
-            "scope",
-            "priority",
-            "id",
-            "title",
-            "outcome_codes",
-            "ecm_outcomes",
-            "cost",
-            "cost_kind",
-            "source",
-            "partners",
-            "lead",
-            "start",
-            "end",
-            "status",
-            "shared",
-            "inferred",
-        ],
-        rows,
-    )
+    rows
 }
 
 /// An allocation, left empty when part of it cannot be read.
@@ -125,79 +188,68 @@ fn known(amounts: &Amounts) -> String {
     }
 }
 
-pub fn funding(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
+const FUNDING_HEADER: &[&str] = &[
+    "plan",
+    "source_id",
+    "source",
+    "available",
+    "allocated",
+    "unallocated",
+];
+
+fn funding_rows(plan: &PlanView) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for plan in plans {
-        for source in &plan.sources {
-            rows.push(vec![
-                plan.id.clone(),
-                source.id.clone(),
-                source.name.clone(),
-                source.amounts.available_plain.clone(),
-                known(&source.amounts),
-                source.amounts.unallocated_plain.clone(),
-            ]);
-        }
-        // Every row the total covers is in the file.
-        if !plan.unsourced.is_empty() {
-            rows.push(vec![
-                plan.id.clone(),
-                String::new(),
-                "No source named".into(),
-                String::new(),
-                plan.unsourced_plain.clone(),
-                plan.unsourced_unallocated_plain.clone(),
-            ]);
-        }
-        if !plan.unattributed.is_empty() {
-            rows.push(vec![
-                plan.id.clone(),
-                String::new(),
-                "Split between sources unknown".into(),
-                String::new(),
-                plan.unattributed_plain.clone(),
-                String::new(),
-            ]);
-        }
+    for source in &plan.sources {
+        rows.push(vec![
+            plan.id.clone(),
+            source.id.clone(),
+            source.name.clone(),
+            source.amounts.available_plain.clone(),
+            known(&source.amounts),
+            source.amounts.unallocated_plain.clone(),
+        ]);
+    }
+    // Every row the total covers is in the file.
+    if !plan.unsourced.is_empty() {
         rows.push(vec![
             plan.id.clone(),
             String::new(),
-            "Total".into(),
-            plan.totals.available_plain.clone(),
-            known(&plan.totals),
-            plan.totals.unallocated_plain.clone(),
+            "No source named".into(),
+            String::new(),
+            plan.unsourced_plain.clone(),
+            plan.unsourced_unallocated_plain.clone(),
         ]);
     }
-    write(
-        &[
-            "plan",
-            "source_id",
-            "source",
-            "available",
-            "allocated",
-            "unallocated",
-        ],
-        rows,
-    )
+    if !plan.unattributed.is_empty() {
+        rows.push(vec![
+            plan.id.clone(),
+            String::new(),
+            "Split between sources unknown".into(),
+            String::new(),
+            plan.unattributed_plain.clone(),
+            String::new(),
+        ]);
+    }
+    rows.push(vec![
+        plan.id.clone(),
+        String::new(),
+        "Total".into(),
+        plan.totals.available_plain.clone(),
+        known(&plan.totals),
+        plan.totals.unallocated_plain.clone(),
+    ]);
+    rows
 }
 
-pub fn outcomes(plans: &[PlanView]) -> Result<Vec<u8>, csv::Error> {
-    let titles = plans
-        .first()
-        .map(|p| p.outcome_titles.clone())
-        .unwrap_or_default();
-    let mut header = vec!["plan".to_string(), "activity".into(), "title".into()];
-    header.extend(titles);
-    let mut rows = Vec::new();
-    for plan in plans {
-        for row in &plan.matrix {
+fn outcome_rows(plan: &PlanView) -> Vec<Vec<String>> {
+    plan.matrix
+        .iter()
+        .map(|row| {
             let mut cells = vec![plan.id.clone(), row.id.clone(), plain(&row.title)];
             cells.extend(row.cells.iter().cloned());
-            rows.push(cells);
-        }
-    }
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    write(&header, rows)
+            cells
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -153,6 +153,16 @@ fn css_string(text: &str) -> String {
         .collect()
 }
 
+/// What a build keeps of one plan once its pages are written.
+struct Rendered {
+    head: view::PlanHead,
+    /// Its rows of the CSV files, when they are asked for.
+    rows: Option<csv::PlanRows>,
+    /// The whole view, only when the county workbook (which lists every
+    /// activity of every plan) is asked for.
+    view: Option<PlanView>,
+}
+
 /// Where rendered files go, each as soon as it is made (from several
 /// threads): a map in memory, or the staging directory of `--out`.
 pub trait Sink: Sync {
@@ -221,7 +231,15 @@ pub fn render_into(
         Some(_) => revision::Revisions::new(&compilation.root, &[]),
         None => revision::Revisions::new(&compilation.root, &plan_files),
     };
-    let views: Vec<PlanView> = compilation
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let put = |path: PathBuf, bytes: Vec<u8>| {
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink.put(path, bytes)
+    };
+    let wants = |format| request.formats.contains(&format);
+    // Each plan's view lives while its pages are written; what the index,
+    // the CSV files and the county workbook need of it is kept.
+    let rendered: Vec<Rendered> = compilation
         .plans
         .par_iter()
         .zip(slugs(&ids))
@@ -247,23 +265,65 @@ pub fn render_into(
                     .collect();
                 revisions.text(&files)
             });
-            view::plan_view(
+            let view = view::plan_view(
                 compiled,
                 &compilation.framework,
                 &locate,
                 slug,
                 revision,
                 draft,
-            )
+            );
+            for format in &request.formats {
+                let ext = match format {
+                    Format::Html => "html",
+                    Format::Markdown => "md",
+                    Format::Xlsx => {
+                        put(
+                            PathBuf::from(format!("{}.xlsx", view.slug)),
+                            xlsx::plan(&view)?,
+                        )?;
+                        continue;
+                    }
+                    Format::Csv => continue,
+                };
+                let footer = Value::from_safe_string(css_string(&format!(
+                    "{} · {}",
+                    view.name, view.revision
+                )));
+                let file = format!("{}.{ext}", view.slug);
+                let bytes = page(
+                    &env,
+                    &format!("plan.{ext}"),
+                    context! { plan => Value::from(Serde(&view)), footer_css => footer },
+                    &file,
+                )?;
+                request.progress.inc(1);
+                put(PathBuf::from(file), bytes)?;
+            }
+            Ok(Rendered {
+                head: view::PlanHead::of(&view),
+                rows: wants(Format::Csv)
+                    .then(|| csv::PlanRows::of(&view))
+                    .transpose()?,
+                view: wants(Format::Xlsx).then_some(view),
+            })
         })
-        .collect();
+        .collect::<Result<_, RenderError>>()?;
+    let mut heads = Vec::with_capacity(rendered.len());
+    let mut rows = Vec::new();
+    let mut views = Vec::new();
+    for plan in rendered {
+        heads.push(plan.head);
+        rows.extend(plan.rows);
+        views.extend(plan.view);
+    }
     let pairs: Vec<_> = compilation
         .plans
         .iter()
         .map(|c| (&c.plan, &c.figures))
         .collect();
     let index = view::index_view(
-        &views,
+        &heads,
         &figures::rollup(
             &pairs,
             &compilation.unreadable_paths(),
@@ -274,11 +334,6 @@ pub fn render_into(
         .revision
         .clone()
         .unwrap_or_else(|| revisions.text(&plan_files));
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    let put = |path: PathBuf, bytes: Vec<u8>| {
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink.put(path, bytes)
-    };
     for format in &request.formats {
         match format {
             Format::Html | Format::Markdown => {
@@ -287,21 +342,6 @@ pub fn render_into(
                 } else {
                     "md"
                 };
-                views.par_iter().try_for_each(|plan| {
-                    let footer = Value::from_safe_string(css_string(&format!(
-                        "{} · {}",
-                        plan.name, plan.revision
-                    )));
-                    let file = format!("{}.{ext}", plan.slug);
-                    let bytes = page(
-                        &env,
-                        &format!("plan.{ext}"),
-                        context! { plan => Value::from(Serde(plan)), footer_css => footer },
-                        &file,
-                    )?;
-                    request.progress.inc(1);
-                    put(PathBuf::from(file), bytes)
-                })?;
                 let file = format!("index.{ext}");
                 let bytes = page(
                     &env,
@@ -315,18 +355,12 @@ pub fn render_into(
                 put(PathBuf::from(file), bytes)?;
             }
             Format::Xlsx => {
-                views.par_iter().try_for_each(|plan| {
-                    put(
-                        PathBuf::from(format!("{}.xlsx", plan.slug)),
-                        xlsx::plan(plan)?,
-                    )
-                })?;
                 put(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?)?;
             }
             Format::Csv => {
-                put(PathBuf::from("activities.csv"), csv::activities(&views)?)?;
-                put(PathBuf::from("funding.csv"), csv::funding(&views)?)?;
-                put(PathBuf::from("outcomes.csv"), csv::outcomes(&views)?)?;
+                for (name, bytes) in csv::files(&rows)? {
+                    put(PathBuf::from(name), bytes)?;
+                }
             }
         }
     }

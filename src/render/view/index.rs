@@ -198,19 +198,38 @@ fn breakdown(g: &crate::figures::RollupGroup, unreadable: usize, amount: Money) 
     }
 }
 
-pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
-    let index_plan = |p: &PlanView, row: Option<&crate::figures::RollupPlan>| IndexPlan {
-        slug: p.slug.clone(),
-        id: p.id.clone(),
-        name: p.name.clone(),
-        kind: p.kind.clone(),
-        authority: p.authority.clone(),
-        period: p.period.clone(),
-        status: p.status.clone(),
-        totals: p.totals.clone(),
-        countywide: p.countywide.clone(),
-        tbc: p.tbc.len(),
-        draft: p.draft.is_some(),
+/// What the index keeps of a plan's view: a build drops each plan's view
+/// as soon as its pages are written, and keeps only this.
+pub struct PlanHead {
+    plan: IndexPlan,
+    activity_ids: Vec<(String, Option<String>)>,
+}
+
+impl PlanHead {
+    pub fn of(p: &PlanView) -> PlanHead {
+        PlanHead {
+            plan: IndexPlan {
+                slug: p.slug.clone(),
+                id: p.id.clone(),
+                name: p.name.clone(),
+                kind: p.kind.clone(),
+                authority: p.authority.clone(),
+                period: p.period.clone(),
+                status: p.status.clone(),
+                totals: p.totals.clone(),
+                countywide: p.countywide.clone(),
+                tbc: p.tbc.len(),
+                draft: p.draft.is_some(),
+                repeated: String::new(),
+                repeats: Vec::new(),
+            },
+            activity_ids: p.activity_ids.clone(),
+        }
+    }
+}
+
+pub fn index_view(plans: &[PlanHead], rollup: &Rollup) -> IndexView {
+    let index_plan = |p: &PlanHead, row: Option<&crate::figures::RollupPlan>| IndexPlan {
         repeated: row.map_or_else(String::new, |r| {
             let repeated = r.counted.repeated;
             if repeated.is_zero() {
@@ -232,6 +251,7 @@ pub fn index_view(plans: &[PlanView], rollup: &Rollup) -> IndexView {
                 })
                 .collect()
         }),
+        ..p.plan.clone()
     };
     IndexView {
         plans: plans.iter().map(|p| index_plan(p, None)).collect(),
