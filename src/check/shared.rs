@@ -26,22 +26,28 @@ struct Item<'a> {
     amount: Option<(Money, Span)>,
 }
 
+/// The activities the checks across plans look at: those citing a shared
+/// id, and countywide ones.
 fn items(plans: &[Arc<CompiledPlan>]) -> Vec<Item<'_>> {
     plans
         .iter()
         .enumerate()
         .flat_map(|(index, c)| {
-            resolve::activities(&c.plan).map(move |(section, _, activity)| Item {
-                index,
-                plan: c.plan.id.value.as_str(),
-                kind: c.plan.kind,
-                activity,
-                scope: section.scope,
-                amount: match activity.cost.as_ref().map(|c| &c.kind) {
-                    Some(CostKind::Amount(a)) => Some((a.value, a.span)),
-                    _ => None,
-                },
-            })
+            resolve::activities(&c.plan)
+                .filter(|(section, _, activity)| {
+                    activity.shared.is_some() || section.scope == Scope::Countywide
+                })
+                .map(move |(section, _, activity)| Item {
+                    index,
+                    plan: c.plan.id.value.as_str(),
+                    kind: c.plan.kind,
+                    activity,
+                    scope: section.scope,
+                    amount: match activity.cost.as_ref().map(|c| &c.kind) {
+                        Some(CostKind::Amount(a)) => Some((a.value, a.span)),
+                        _ => None,
+                    },
+                })
         })
         .collect()
 }
