@@ -45,49 +45,48 @@ impl PlanRows {
     }
 }
 
-/// `activities.csv`, `funding.csv` and `outcomes.csv` of the plans, in
-/// order.
-pub fn files(plans: &[PlanRows]) -> Result<[(&'static str, Vec<u8>); 3], csv::Error> {
+/// A file's bytes in parts, written in order.
+pub type Parts = Vec<Vec<u8>>;
+
+/// `activities.csv`, `funding.csv` and `outcomes.csv` of the plans, each as
+/// its parts: the header, then each plan's rows in order. A build writes
+/// the parts one by one and never holds a whole national file.
+pub fn files(plans: Vec<PlanRows>) -> Result<[(&'static str, Parts); 3], csv::Error> {
     let titles = plans
         .first()
-        .map(|p| p.outcome_titles.as_slice())
+        .map(|p| p.outcome_titles.clone())
         .unwrap_or_default();
     let mut outcome_header = vec!["plan", "activity", "title"];
     outcome_header.extend(titles.iter().map(String::as_str));
+    let mut activities = vec![head(ACTIVITY_HEADER)?];
+    let mut funding = vec![head(FUNDING_HEADER)?];
+    let mut outcomes = vec![head(&outcome_header)?];
+    for plan in plans {
+        activities.push(plan.activities);
+        funding.push(plan.funding);
+        outcomes.push(plan.outcomes);
+    }
     Ok([
-        (
-            "activities.csv",
-            file(ACTIVITY_HEADER, plans.iter().map(|p| &p.activities))?,
-        ),
-        (
-            "funding.csv",
-            file(FUNDING_HEADER, plans.iter().map(|p| &p.funding))?,
-        ),
-        (
-            "outcomes.csv",
-            file(&outcome_header, plans.iter().map(|p| &p.outcomes))?,
-        ),
+        ("activities.csv", activities),
+        ("funding.csv", funding),
+        ("outcomes.csv", outcomes),
     ])
 }
 
 /// A whole file of a header and rows.
 pub fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
-    file(header, std::iter::once(&records(rows)?))
+    let mut out = head(header)?;
+    out.extend(records(rows)?);
+    Ok(out)
 }
 
-/// A whole file: the header, then each plan's rows.
-fn file<'r>(
-    header: &[&str],
-    plans: impl Iterator<Item = &'r Vec<u8>>,
-) -> Result<Vec<u8>, csv::Error> {
-    // A byte-order mark, so that Excel reads the file as UTF-8 (the £ sign).
+/// The start of a file: a byte-order mark, so that Excel reads it as UTF-8
+/// (the £ sign), and the header.
+fn head(header: &[&str]) -> Result<Vec<u8>, csv::Error> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     out.extend(records(vec![
         header.iter().map(ToString::to_string).collect(),
     ])?);
-    for rows in plans {
-        out.extend_from_slice(rows);
-    }
     Ok(out)
 }
 

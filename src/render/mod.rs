@@ -167,6 +167,11 @@ struct Rendered {
 /// threads): a map in memory, or the staging directory of `--out`.
 pub trait Sink: Sync {
     fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError>;
+
+    /// A file made of parts in order (a CSV file, plan by plan).
+    fn put_parts(&self, path: PathBuf, parts: Vec<Vec<u8>>) -> Result<(), RenderError> {
+        self.put(path, parts.concat())
+    }
 }
 
 impl Sink for std::sync::Mutex<BTreeMap<PathBuf, Vec<u8>>> {
@@ -181,6 +186,10 @@ impl Sink for std::sync::Mutex<BTreeMap<PathBuf, Vec<u8>>> {
 impl Sink for output::Staging {
     fn put(&self, path: PathBuf, bytes: Vec<u8>) -> Result<(), RenderError> {
         Ok(self.add(&path, &bytes)?)
+    }
+
+    fn put_parts(&self, path: PathBuf, parts: Vec<Vec<u8>>) -> Result<(), RenderError> {
+        Ok(self.add_parts(&path, parts)?)
     }
 }
 
@@ -237,13 +246,25 @@ pub fn render_into(
         sink.put(path, bytes)
     };
     let wants = |format| request.formats.contains(&format);
+    let pairs: Vec<_> = compilation
+        .plans
+        .iter()
+        .map(|c| (&c.plan, &c.figures))
+        .collect();
+    let rollup = figures::rollup(
+        &pairs,
+        &compilation.unreadable_paths(),
+        &compilation.framework,
+    );
+    let rows_of = view::rollup_rows(&rollup, compilation.plans.len());
     // Each plan's view lives while its pages are written; what the index,
     // the CSV files and the county workbook need of it is kept.
     let rendered: Vec<Rendered> = compilation
         .plans
         .par_iter()
         .zip(slugs(&ids))
-        .map(|(compiled, slug)| {
+        .zip(&rows_of)
+        .map(|((compiled, slug), row)| {
             let plan = &compiled.plan;
             let problems: Vec<Problem> = diagnostics
                 .iter()
@@ -301,7 +322,7 @@ pub fn render_into(
                 put(PathBuf::from(file), bytes)?;
             }
             Ok(Rendered {
-                head: view::PlanHead::of(&view),
+                head: view::PlanHead::of(&view, *row),
                 rows: wants(Format::Csv)
                     .then(|| csv::PlanRows::of(&view))
                     .transpose()?,
@@ -317,19 +338,7 @@ pub fn render_into(
         rows.extend(plan.rows);
         views.extend(plan.view);
     }
-    let pairs: Vec<_> = compilation
-        .plans
-        .iter()
-        .map(|c| (&c.plan, &c.figures))
-        .collect();
-    let index = view::index_view(
-        &heads,
-        &figures::rollup(
-            &pairs,
-            &compilation.unreadable_paths(),
-            &compilation.framework,
-        ),
-    );
+    let index = view::index_view(&heads, &rollup);
     let index_revision = request
         .revision
         .clone()
@@ -358,8 +367,9 @@ pub fn render_into(
                 put(PathBuf::from("index.xlsx"), xlsx::rollup(&views, &index)?)?;
             }
             Format::Csv => {
-                for (name, bytes) in csv::files(&rows)? {
-                    put(PathBuf::from(name), bytes)?;
+                for (name, parts) in csv::files(std::mem::take(&mut rows))? {
+                    written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    sink.put_parts(PathBuf::from(name), parts)?;
                 }
             }
         }

@@ -189,6 +189,22 @@ impl Staging {
         fs::write(&path, contents).map_err(io(&path))
     }
 
+    /// Writes one file of the render from its parts in order, each freed
+    /// once written: a national CSV file is never whole in memory.
+    pub fn add_parts(&self, relative: &Path, parts: Vec<Vec<u8>>) -> Result<(), OutputError> {
+        use std::io::Write;
+        let path = self.tmp.join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let mut file = std::io::BufWriter::new(fs::File::create(&path).map_err(io(&path))?);
+        for part in parts {
+            file.write_all(&part).map_err(io(&path))?;
+        }
+        file.into_inner().map_err(|e| io(&path)(e.into_error()))?;
+        Ok(())
+    }
+
     /// Puts the render in `out`'s place.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let marker = self.tmp.join(MARKER);

@@ -202,11 +202,13 @@ fn breakdown(g: &crate::figures::RollupGroup, unreadable: usize, amount: Money) 
 /// as soon as its pages are written, and keeps only this.
 pub struct PlanHead {
     plan: IndexPlan,
-    activity_ids: Vec<(String, Option<String>)>,
+    /// Its row of the roll-up, as the group's table shows it.
+    row: Option<(String, Vec<RepeatView>)>,
 }
 
 impl PlanHead {
-    pub fn of(p: &PlanView) -> PlanHead {
+    /// `row` is the plan's row in the roll-up, if it is in a group.
+    pub fn of(p: &PlanView, row: Option<&crate::figures::RollupPlan>) -> PlanHead {
         PlanHead {
             plan: IndexPlan {
                 slug: p.slug.clone(),
@@ -223,38 +225,55 @@ impl PlanHead {
                 repeated: String::new(),
                 repeats: Vec::new(),
             },
-            activity_ids: p.activity_ids.clone(),
+            row: row.map(|r| {
+                let repeated = r.counted.repeated;
+                let repeated = if repeated.is_zero() {
+                    String::new()
+                } else {
+                    format_gbp(repeated)
+                };
+                let repeats = r
+                    .repeats
+                    .iter()
+                    .filter_map(|(a, counted_in)| {
+                        let activity = p.activity_ids.get(*a)?;
+                        Some(RepeatView {
+                            activity: activity.0.clone(),
+                            shared: activity.1.clone().unwrap_or_default(),
+                            counted_in: counted_in.clone(),
+                        })
+                    })
+                    .collect();
+                (repeated, repeats)
+            }),
+        }
+    }
+
+    /// The plan as the group's table shows it: with what it repeats.
+    fn in_group(&self) -> IndexPlan {
+        let (repeated, repeats) = self.row.clone().unwrap_or_default();
+        IndexPlan {
+            repeated,
+            repeats,
+            ..self.plan.clone()
         }
     }
 }
 
+/// Where each plan is in the roll-up's groups, by the plan's position.
+pub fn rollup_rows(rollup: &Rollup, plans: usize) -> Vec<Option<&crate::figures::RollupPlan>> {
+    let mut rows = vec![None; plans];
+    for row in rollup.groups.iter().flat_map(|g| &g.plans) {
+        if let Some(slot) = rows.get_mut(row.plan) {
+            *slot = Some(row);
+        }
+    }
+    rows
+}
+
 pub fn index_view(plans: &[PlanHead], rollup: &Rollup) -> IndexView {
-    let index_plan = |p: &PlanHead, row: Option<&crate::figures::RollupPlan>| IndexPlan {
-        repeated: row.map_or_else(String::new, |r| {
-            let repeated = r.counted.repeated;
-            if repeated.is_zero() {
-                String::new()
-            } else {
-                format_gbp(repeated)
-            }
-        }),
-        repeats: row.map_or_else(Vec::new, |r| {
-            r.repeats
-                .iter()
-                .filter_map(|(a, counted_in)| {
-                    let activity = p.activity_ids.get(*a)?;
-                    Some(RepeatView {
-                        activity: activity.0.clone(),
-                        shared: activity.1.clone().unwrap_or_default(),
-                        counted_in: counted_in.clone(),
-                    })
-                })
-                .collect()
-        }),
-        ..p.plan.clone()
-    };
     IndexView {
-        plans: plans.iter().map(|p| index_plan(p, None)).collect(),
+        plans: plans.iter().map(|p| p.plan.clone()).collect(),
         groups: rollup
             .groups
             .iter()
@@ -273,7 +292,7 @@ pub fn index_view(plans: &[PlanHead], rollup: &Rollup) -> IndexView {
                 plans: g
                     .plans
                     .iter()
-                    .filter_map(|r| plans.get(r.plan).map(|p| index_plan(p, Some(r))))
+                    .filter_map(|r| plans.get(r.plan).map(PlanHead::in_group))
                     .collect(),
                 authorities: g
                     .authorities
