@@ -519,8 +519,11 @@ pub fn compile_texts(files: Vec<(PathBuf, Vec<(PathBuf, String)>)>, as_of: Date)
 /// A path as shown to users: relative to the current directory when it is
 /// below it.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let shown = cwd
+    // planc never changes directory: the directory is asked once, not for
+    // each of a build's hundreds of thousands of figure traces.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let shown = CWD
+        .get_or_init(|| std::env::current_dir().ok())
         .as_deref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path);

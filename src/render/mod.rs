@@ -294,6 +294,8 @@ pub fn render_into(
                 revision,
                 draft,
             );
+            // The view as the templates read it, made once for every page.
+            let mut value = None;
             for format in &request.formats {
                 let ext = match format {
                     Format::Html => "html",
@@ -315,7 +317,10 @@ pub fn render_into(
                 let bytes = page(
                     &env,
                     &format!("plan.{ext}"),
-                    context! { plan => Value::from(Serde(&view)), footer_css => footer },
+                    context! {
+                        plan => value.get_or_insert_with(|| Value::from(Serde(&view))).clone(),
+                        footer_css => footer,
+                    },
                     &file,
                 )?;
                 request.progress.inc(1);
