@@ -273,10 +273,11 @@ mod tests {
         let docs = temp.path().join("docs");
         fs::create_dir(&docs).unwrap();
         fs::write(docs.join("notes.md"), "mine").unwrap();
-        assert!(matches!(
-            write(&docs, &files(&[]), &[], temp.path()),
-            Err(OutputError::NotOurs(_))
-        ));
+        let refused = write(&docs, &files(&[]), &[], temp.path());
+        assert!(
+            matches!(refused, Err(OutputError::NotOurs(_))),
+            "{refused:?}"
+        );
         assert_eq!(fs::read_to_string(docs.join("notes.md")).unwrap(), "mine");
 
         let plans = temp.path().join("plans");
