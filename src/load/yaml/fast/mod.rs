@@ -294,6 +294,7 @@ impl<'t> Scanner<'t> {
                 break;
             }
             let at = self.start + col;
+            // A deeper line would continue a plain scalar, or be an error.
             if self.indent > col || self.is_entry(at) {
                 return Err(Bail);
             }
@@ -391,11 +392,11 @@ impl<'t> Scanner<'t> {
             b'[' | b'{' => {
                 let end = self.flow(at)?;
                 self.end_of_line(end)?;
-                self.end_of_value(col)
+                self.skip_blank_lines()
             }
             b'|' | b'>' => {
                 self.block_scalar(at, col)?;
-                self.end_of_value(col)
+                self.skip_blank_lines()
             }
             _ if entry && self.is_entry(at) => self.block_sequence(at, false),
             _ => match self.scalar(at)? {
@@ -405,7 +406,7 @@ impl<'t> Scanner<'t> {
                     let span = self.range(scalar.from, scalar.to);
                     self.push_scalar(scalar, span);
                     self.next_line();
-                    self.end_of_value(col)
+                    self.skip_blank_lines()
                 }
             },
         }
@@ -420,15 +421,5 @@ impl<'t> Scanner<'t> {
         } else {
             Err(Bail)
         }
-    }
-
-    /// After a value in a collection at column `col`: a line indented
-    /// deeper would continue a plain scalar, or be an error.
-    fn end_of_value(&mut self, col: usize) -> Scan {
-        self.skip_blank_lines()?;
-        if !self.done() && self.indent > col {
-            return Err(Bail);
-        }
-        Ok(())
     }
 }

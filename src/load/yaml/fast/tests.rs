@@ -144,6 +144,9 @@ const READ: &[&str] = &[
     "a: >-\n  one\n  two\n\n  three\n\n# end\nb: |\n  x\n  \n \n  y\nc: >\n  z\n",
     "a:\n  - >-\n    folded\n    text\n  - |-\n    literal\n",
     "a: >-\n  last\n  ",
+    "a: |-\n  x\n\n\n",
+    "a: >\n  x\n \n",
+    "a: > # c\n  x\n  # more\n  y\n# c\n",
     "a: |\n  last",
     "  a: indented root\n  b: 2\n",
     "<<: x\n~: null\n",
@@ -198,6 +201,9 @@ const MAY_BAIL: &[&str] = &[
     "key with a very long name: x\n",
     "a: -\n",
     "a: - b\n",
+    "--- a: 1\n",
+    "a: 1\n--- b: 2\n",
+    "a: 1\n... # c\n",
 ];
 
 #[test]
@@ -262,6 +268,12 @@ impl Random {
 /// Bytes that mean something to YAML, and some that do not.
 const ALPHABET: &[u8] = b" \n -:#'\"[]{},>|&*!?%@`\\.x0~\t\r";
 
+/// Tokens, and what comes between them.
+const SNIPPETS: &[&str] = &[
+    "- ", ": ", " #", "---", "...", "  ", "\n  ", "\n- ", ">-", "|", "''", "\\\"", "[", "]", "{",
+    "}", ", ", "é", "\u{2028}",
+];
+
 /// A random character boundary of `text`.
 fn boundary(text: &str, random: &mut Random) -> usize {
     let mut at = random.below(text.len() + 1);
@@ -275,9 +287,10 @@ fn mutate(text: &mut String, random: &mut Random) {
     let byte = char::from(ALPHABET[random.below(ALPHABET.len())]);
     let at = boundary(text, random);
     let next = text[at..].chars().next();
-    match random.below(6) {
+    match random.below(7) {
         0 => text.insert(at, byte),
-        1 => {
+        1 => text.insert_str(at, SNIPPETS[random.below(SNIPPETS.len())]),
+        2 => {
             if let Some(c) = next {
                 text.remove(at);
                 if random.below(2) == 0 {
@@ -290,7 +303,7 @@ fn mutate(text: &mut String, random: &mut Random) {
                 }
             }
         }
-        2 => {
+        3 => {
             // Indent or dedent a line.
             let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
             if text[line..].starts_with(' ') && random.below(2) == 0 {
@@ -299,14 +312,14 @@ fn mutate(text: &mut String, random: &mut Random) {
                 text.insert(line, ' ');
             }
         }
-        3 => {
+        4 => {
             // Repeat a line.
             let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
             let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
             let copy = text[line..end].to_string();
             text.insert_str(end, &copy);
         }
-        4 => {
+        5 => {
             // Drop the rest of the line.
             let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
             text.replace_range(at..end, "");
@@ -319,32 +332,35 @@ fn mutate(text: &mut String, random: &mut Random) {
     }
 }
 
-#[test]
-fn mutated_texts_are_read_as_granit_parser_reads_them_or_given_back() {
-    let corpus = corpus();
-    let mut bases: Vec<String> = READ.iter().map(|t| t.to_string()).collect();
-    bases.extend(
-        corpus
-            .iter()
-            .filter(|(_, text)| events(text).is_some())
-            .map(|(_, text)| text.clone()),
-    );
-    let mut random = Random(0x9e37_79b9_7f4a_7c15);
-    let (cases, mut read) = (6000, 0);
+/// Checks `cases` mutated windows of the test texts and the repository's
+/// YAML; returns how many of them the fast path read.
+fn mutations(seed: u64, cases: usize) -> usize {
+    let mut bases: Vec<String> = READ.iter().chain(MAY_BAIL).map(|t| t.to_string()).collect();
+    bases.extend(corpus().into_iter().map(|(_, text)| text));
+    let mut random = Random(seed);
+    let mut read = 0;
     for case in 0..cases {
         let base = &bases[random.below(bases.len())];
-        // A window of a few lines keeps each case small.
+        // A window of lines keeps most cases small.
         let lines: Vec<&str> = base.split_inclusive('\n').collect();
         let from = random.below(lines.len());
-        let to = (from + 1 + random.below(24)).min(lines.len());
+        let most = if random.below(8) == 0 { 400 } else { 24 };
+        let to = (from + 1 + random.below(most)).min(lines.len());
         let mut text = lines[from..to].concat();
         for _ in 0..=random.below(3) {
             mutate(&mut text, &mut random);
         }
-        if check(&format!("case {case}"), &text) {
+        if check(&format!("seed {seed:#x}, case {case}"), &text) {
             read += 1;
         }
     }
+    read
+}
+
+#[test]
+fn mutated_texts_are_read_as_granit_parser_reads_them_or_given_back() {
+    let cases = 6000;
+    let read = mutations(0x9e37_79b9_7f4a_7c15, cases);
     eprintln!("fast path: read {read} of {cases} mutated texts");
     assert!(
         read > cases / 5,
