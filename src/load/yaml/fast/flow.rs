@@ -106,13 +106,7 @@ impl<'t> Scanner<'t> {
     fn plain_in_flow(&self, at: usize) -> Scan<Written<'t>> {
         let mut word = at;
         loop {
-            while let Some(b) = self.byte(word)
-                && b != b' '
-                && b != b':'
-                && !is_flow(b)
-            {
-                word += 1;
-            }
+            word = self.find(word, |b| b == b' ' || b == b':' || is_flow(b));
             if self.byte(word) == Some(b':')
                 && self
                     .byte(word + 1)

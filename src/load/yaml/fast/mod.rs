@@ -41,10 +41,8 @@ const MAX_KEY_BYTES: usize = 1000;
 /// The events, with their spans, that granit-parser gives for `text`, or
 /// `None` if `text` is not in the subset this scanner reads.
 pub(super) fn events(text: &str) -> Option<Vec<(Event<'_>, Span)>> {
-    if !plain_characters(text) {
-        return None;
-    }
-    let mut scanner = Scanner::new(text);
+    let ascii = plain_characters(text)?;
+    let mut scanner = Scanner::new(text, ascii);
     scanner.document().ok()?;
     Some(scanner.events)
 }
@@ -54,19 +52,24 @@ struct Bail;
 
 type Scan<T = ()> = Result<T, Bail>;
 
-/// Printable characters and line feeds only: no tab, carriage return,
-/// byte-order mark or next-line (U+0085), whose handling this scanner
-/// leaves to granit-parser.
-fn plain_characters(text: &str) -> bool {
-    if text.is_ascii() {
-        return text
-            .bytes()
-            .all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+/// Whether `text` has printable characters and line feeds only, and
+/// whether all are ASCII: no tab, carriage return, byte-order mark or
+/// next-line (U+0085), whose handling this scanner leaves to granit-parser.
+fn plain_characters(text: &str) -> Option<bool> {
+    // Chunks checked whole, without stopping early, are vectorized.
+    let plain_ascii = |chunk: &[u8]| {
+        chunk.iter().fold(true, |plain, &b| {
+            plain & ((b == b'\n') | (b.wrapping_sub(b' ') <= b'~' - b' '))
+        })
+    };
+    if text.as_bytes().chunks(64).all(plain_ascii) {
+        return Some(true);
     }
-    text.chars().all(|c| {
+    let plain = text.chars().all(|c| {
         matches!(c as u32,
             0x0A | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFEFE | 0xFF00..=0xFFFD | 0x1_0000..)
-    })
+    });
+    plain.then_some(false)
 }
 
 /// A scalar as written: its value, style and the bytes it spans.
@@ -106,11 +109,11 @@ struct Scanner<'t> {
 }
 
 impl<'t> Scanner<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, ascii: bool) -> Self {
         let mut scanner = Scanner {
             text,
             bytes: text.as_bytes(),
-            ascii: text.is_ascii(),
+            ascii,
             start: 0,
             end: 0,
             line: 1,
@@ -118,7 +121,8 @@ impl<'t> Scanner<'t> {
             indent: 0,
             end_of_text: Marker::default(),
             depth: 0,
-            events: Vec::with_capacity(text.len() / 8),
+            // Plan files have an event every 15 bytes or more.
+            events: Vec::with_capacity(text.len() / 12),
         };
         scanner.enter_line();
         scanner
@@ -205,6 +209,15 @@ impl<'t> Scanner<'t> {
 
     fn byte(&self, at: usize) -> Option<u8> {
         (at < self.end).then(|| self.bytes[at])
+    }
+
+    /// The first byte from `at` on the current line that is a `stop`, or
+    /// the end of the line.
+    fn find(&self, at: usize, stop: impl Fn(u8) -> bool) -> usize {
+        self.bytes[at..self.end]
+            .iter()
+            .position(|&b| stop(b))
+            .map_or(self.end, |i| at + i)
     }
 
     fn skip_spaces(&self, mut at: usize) -> usize {

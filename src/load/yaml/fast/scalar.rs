@@ -53,11 +53,11 @@ impl<'t> Scanner<'t> {
     fn plain(&self, at: usize) -> (Written<'t>, After) {
         let mut word = at;
         loop {
-            while let Some(b) = self.byte(word)
-                && b != b' '
-                && !(b == b':' && matches!(self.byte(word + 1), None | Some(b' ')))
-            {
-                word += 1;
+            // A word ends at a space, or at a `:` before a space or the end
+            // of the line.
+            word = self.find(word, |b| b == b' ' || b == b':');
+            while self.byte(word) == Some(b':') && self.byte(word + 1).is_some_and(|b| b != b' ') {
+                word = self.find(word + 1, |b| b == b' ' || b == b':');
             }
             let next = self.skip_spaces(word);
             let after = match self.byte(next) {
@@ -88,27 +88,17 @@ impl<'t> Scanner<'t> {
         let mut run = at + 1;
         let mut i = run;
         loop {
-            let b = self.byte(i).ok_or(Bail)?;
-            if b == quote {
-                if quote == b'\'' && self.byte(i + 1) == Some(b'\'') {
-                    let value = owned.get_or_insert_with(String::new);
-                    value.push_str(&self.text[run..=i]);
-                    i += 2;
-                    run = i;
-                    continue;
-                }
-                break;
-            }
-            if b == b'\\' && quote == b'"' {
-                let escaped = self.byte(i + 1).and_then(escape).ok_or(Bail)?;
-                let value = owned.get_or_insert_with(String::new);
-                value.push_str(&self.text[run..i]);
-                value.push(escaped);
-                i += 2;
-                run = i;
-                continue;
-            }
-            i += 1;
+            i = self.find(i, |b| b == quote || (b == b'\\' && quote == b'"'));
+            let escaped = match (self.byte(i).ok_or(Bail)?, self.byte(i + 1)) {
+                (b'\'', Some(b'\'')) if quote == b'\'' => '\'',
+                (b'\\', next) => next.and_then(escape).ok_or(Bail)?,
+                _ => break,
+            };
+            let value = owned.get_or_insert_with(String::new);
+            value.push_str(&self.text[run..i]);
+            value.push(escaped);
+            i += 2;
+            run = i;
         }
         let value = match owned {
             None => Cow::Borrowed(&self.text[at + 1..i]),
