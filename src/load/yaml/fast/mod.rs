@@ -52,9 +52,9 @@ struct Bail;
 
 type Scan<T = ()> = Result<T, Bail>;
 
-/// Whether `text` has printable characters and line feeds only, and
-/// whether all are ASCII: no tab, carriage return, byte-order mark or
-/// next-line (U+0085), whose handling this scanner leaves to granit-parser.
+/// Whether all of `text` is ASCII, if it has printable characters and line
+/// feeds only: no tab, carriage return, byte-order mark or next-line
+/// (U+0085), whose handling this scanner leaves to granit-parser.
 fn plain_characters(text: &str) -> Option<bool> {
     // Chunks checked whole, without stopping early, are vectorized.
     let plain_ascii = |chunk: &[u8]| {

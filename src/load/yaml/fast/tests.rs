@@ -221,6 +221,7 @@ fn reads_its_subset_as_granit_parser_does() {
         format!("- {long}: x\n"),
         format!("a: {{{long}: x}}\n"),
         format!("a: {long}\nb: '{long}'\nc: [{long}]\n"),
+        format!("- {long}\n- '{long}'\n"),
     ] {
         check("long", &text);
     }
