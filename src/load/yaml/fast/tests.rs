@@ -198,7 +198,6 @@ const MAY_BAIL: &[&str] = &[
     "a: 'x'y\n",
     "a: \"x\"#c\n",
     "a: [x]#c\n",
-    "key with a very long name: x\n",
     "a: -\n",
     "a: - b\n",
     "--- a: 1\n",
