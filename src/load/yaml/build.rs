@@ -13,8 +13,11 @@
 
 use std::borrow::Cow;
 
-use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Span as ParserSpan, Tag};
+use granit_parser::{
+    ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span as ParserSpan, Tag,
+};
 
+use super::fast;
 use super::keys::{Entries, KeyId, KeyRef};
 use super::problem::{Breach, Problem};
 use super::scalar::{self, Fingerprint, Identity, Invalid, KeyTag, NodeKind, Scalar, TagKind};
@@ -25,21 +28,32 @@ use super::{
 use crate::load::node::{Entry, Node, Value};
 use crate::source::{FileId, SourceFile, Span};
 
-/// Parses one YAML document into the located tree.
+/// Parses one YAML document into the located tree: with the fast path if
+/// the file is in its subset, else with granit-parser.
 pub(super) fn build(file: FileId, source: &SourceFile) -> Result<Node, Problem> {
-    let options = granit_parser::options! {
-        emit_comments: false,
-        simple_key_max_lookahead: 1024,
-        flow_nesting_limit: 255,
-        block_nesting_limit: 255,
-    };
-    let mut parser = Parser::new_from_str_with_options(&source.text, options);
     let mut builder = Builder::new(file, source);
+    if let Some(events) = fast::events(&source.text) {
+        for (event, span) in events {
+            builder.event(event, &span)?;
+        }
+        return builder.finish();
+    }
+    let mut parser = Parser::new_from_str_with_options(&source.text, parser_options());
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| builder.scan_error(&e))?;
         builder.event(event, &span)?;
     }
     builder.finish()
+}
+
+/// How planc asks granit-parser to read YAML.
+pub(super) fn parser_options() -> Options {
+    granit_parser::options! {
+        emit_comments: false,
+        simple_key_max_lookahead: 1024,
+        flow_nesting_limit: 255,
+        block_nesting_limit: 255,
+    }
 }
 
 /// An anchored node, kept for the aliases that copy it.

@@ -8,6 +8,7 @@
 //! with no intermediate values.
 
 mod build;
+mod fast;
 mod keys;
 mod problem;
 mod scalar;
