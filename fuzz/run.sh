@@ -14,13 +14,13 @@ seconds=${1:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 
-targets=(yaml_loader toml_loader money pipeline report)
+targets=(yaml_loader yaml_fast_path toml_loader money pipeline report)
 for t in "${targets[@]}"; do mkdir -p "corpus/$t" "artifacts/$t"; done
 seed() { cp "$1" "corpus/$2/seed-$(sha1sum "$1" | cut -c1-16)" 2>/dev/null || true; }
 while IFS= read -r f; do
   case "$f" in
     *.toml) seed "$f" toml_loader; { printf '\001'; cat "$f"; } > "corpus/pipeline/seed-toml-$(sha1sum "$f" | cut -c1-16)" ;;
-    *) seed "$f" yaml_loader; { printf '\000'; cat "$f"; } > "corpus/pipeline/seed-yaml-$(sha1sum "$f" | cut -c1-16)" ;;
+    *) seed "$f" yaml_loader; seed "$f" yaml_fast_path; { printf '\000'; cat "$f"; } > "corpus/pipeline/seed-yaml-$(sha1sum "$f" | cut -c1-16)" ;;
   esac
 done < <(find ../plans ../examples ../tests/cases ../tests/bad -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.toml' \) -size -1M 2>/dev/null)
 for amount in 1020 "£62,150" "£7,,000" "£36'000" 15k "£6.3 million" "about 5000" -5 0.001 1e6 \
@@ -42,7 +42,8 @@ run() {
     -artifact_prefix="artifacts/$1/" -print_final_stats=1 > "artifacts/$1.log" 2>&1
   echo "$1: $(grep -E '^stat::number_of_executed_units' "artifacts/$1.log" | awk '{print $2}') executions in ${seconds}s, $(ls "artifacts/$1" | wc -l) crash files"
 }
-run yaml_loader & run toml_loader & wait
+run yaml_loader & run yaml_fast_path & wait
+run toml_loader & wait
 run money & run pipeline & wait
 # The renderers, with inputs long enough for lines past column 65,535.
 run_long() {

@@ -25,6 +25,14 @@ pub fn load_and_decode(name: &str, text: &str) {
     report::human(&diagnostics, &sources, Style::Plain);
 }
 
+/// The YAML fast path against granit-parser: where the fast path reads a
+/// text, the same events and spans.
+pub fn yaml_fast_path(text: &str) {
+    if let Err(why) = load::yaml::fast_path_agrees(text) {
+        panic!("the YAML fast path and granit-parser part: {why}");
+    }
+}
+
 /// Parses `text` as an amount and as a date, and formats what parses.
 pub fn amount_and_date(text: &str) {
     if let Ok(value) = crate::money::parse(text) {

@@ -797,6 +797,7 @@ fn fuzz_regressions_replay_cleanly() {
             match name.as_str() {
                 "yaml_loader" => planc::fuzzing::load_and_decode("plan.yaml", &text),
                 "toml_loader" => planc::fuzzing::load_and_decode("plan.toml", &text),
+                "yaml_fast_path" => planc::fuzzing::yaml_fast_path(&text),
                 "money" => planc::fuzzing::amount_and_date(&text),
                 "report" => planc::fuzzing::report(&bytes),
                 "pipeline" => {

@@ -113,6 +113,15 @@ fn wholly_outside(
 
 /// Months written in plan text: `December 2011`, `Dec 2011`, `Sept 2010`.
 fn months_in(text: &str) -> Vec<(usize, DateSpec)> {
+    // Most texts name no year: that is seen before their words are split.
+    let mut digits = 0;
+    let names_a_year = text.bytes().any(|b| {
+        digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+        digits == 4
+    });
+    if !names_a_year {
+        return Vec::new();
+    }
     let words: Vec<(usize, &str)> = text
         .split_inclusive(|c: char| {
             c.is_whitespace() || c == ',' || c == ';' || c == '(' || c == ')'

@@ -38,6 +38,13 @@ pub const MAX_EVENTS: usize = 40_000_000;
 /// `<<` merge keys in one file.
 pub const MAX_MERGE_KEYS: usize = 10_000;
 
+/// Whether the fast path reads `text` and then gives exactly what
+/// granit-parser gives (an `Err` says where they part): the fuzz target
+/// `yaml_fast_path` looks for a text where they part.
+pub fn fast_path_agrees(text: &str) -> Result<bool, String> {
+    fast::agrees(text)
+}
+
 pub fn parse(file: FileId, source: &SourceFile) -> Result<Node, Diagnostic> {
     let text = source.text.as_str();
     if text.trim_start_matches('\u{feff}').trim().is_empty() || only_comments(text) {

@@ -28,6 +28,7 @@ use granit_parser::{Event, Marker, ScalarStyle, Span, StructureStyle};
 
 mod flow;
 mod scalar;
+
 #[cfg(test)]
 mod tests;
 
@@ -435,4 +436,39 @@ impl<'t> Scanner<'t> {
             Err(Bail)
         }
     }
+}
+
+/// Whether the fast path reads `text`, having checked that it then gives
+/// what granit-parser gives: each event, its span (markers, with their
+/// character index, line and column, and indentation hint) and its bytes.
+/// An `Err` says where they part. For the tests and the `yaml_fast_path`
+/// fuzz target.
+pub(super) fn agrees(text: &str) -> Result<bool, String> {
+    let Some(fast) = events(text) else {
+        return Ok(false);
+    };
+    let mut parser =
+        granit_parser::Parser::new_from_str_with_options(text, super::build::parser_options());
+    let mut slow = Vec::new();
+    while let Some(next) = parser.next_event() {
+        match next {
+            Ok(event) => slow.push(event),
+            Err(_) => {
+                return Err("the fast path reads a text that granit-parser refuses".to_string());
+            }
+        }
+    }
+    for (i, (f, s)) in fast.iter().zip(&slow).enumerate() {
+        if f.0 != s.0 || f.1 != s.1 || f.1.byte_range() != s.1.byte_range() {
+            return Err(format!("event {i}: fast {f:?}\n granit {s:?}"));
+        }
+    }
+    if fast.len() != slow.len() {
+        return Err(format!(
+            "{} events, granit-parser {}",
+            fast.len(),
+            slow.len()
+        ));
+    }
+    Ok(true)
 }

@@ -3,44 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use granit_parser::{Event, Parser, Span};
-
-use super::events;
-use crate::load::yaml::build::parser_options;
-
-fn granit(text: &str) -> Option<Vec<(Event<'_>, Span)>> {
-    let mut parser = Parser::new_from_str_with_options(text, parser_options());
-    let mut events = Vec::new();
-    while let Some(next) = parser.next_event() {
-        events.push(next.ok()?);
-    }
-    Some(events)
-}
-
-/// Whether the fast path reads `text`, having checked that it then gives
-/// what granit-parser gives: each event, its span (markers, with their
-/// character index, line and column, and indentation hint) and its bytes.
-fn agrees(text: &str) -> Result<bool, String> {
-    let Some(fast) = events(text) else {
-        return Ok(false);
-    };
-    let Some(slow) = granit(text) else {
-        return Err("the fast path reads a text that granit-parser refuses".to_string());
-    };
-    for (i, (f, s)) in fast.iter().zip(&slow).enumerate() {
-        if f.0 != s.0 || f.1 != s.1 || f.1.byte_range() != s.1.byte_range() {
-            return Err(format!("event {i}: fast {f:?}\n granit {s:?}"));
-        }
-    }
-    if fast.len() != slow.len() {
-        return Err(format!(
-            "{} events, granit-parser {}",
-            fast.len(),
-            slow.len()
-        ));
-    }
-    Ok(true)
-}
+use super::agrees;
 
 fn check(name: &str, text: &str) -> bool {
     agrees(text).unwrap_or_else(|why| panic!("{name}: {text:?}\n{why}"))
