@@ -70,9 +70,8 @@ fn load_framework(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Framework {
-    let mut framework = Framework::built_in();
     let Some(path) = &config.framework else {
-        return framework;
+        return Framework::built_in();
     };
     // Read like a plan file: inside the repository, within the size limit.
     let text = match load::read_text(path, config.max_file_bytes, guard) {
@@ -88,11 +87,26 @@ fn load_framework(
                 .label("cannot be read")
                 .help("check the `framework` path in planc.toml"),
             );
-            return framework;
+            return Framework::built_in();
         }
     };
+    framework_from_text(config, path, text, sources, diags)
+}
+
+/// The framework of `config` with the text of its framework file (from
+/// disk, or from a commit for `diff`) applied: extending or replacing the
+/// built-in one. A file that does not parse is a diagnostic and leaves the
+/// built-in framework.
+pub(crate) fn framework_from_text(
+    config: &Config,
+    path: &Path,
+    text: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Framework {
+    let mut framework = Framework::built_in();
     let parsed: Result<Framework, _> = toml::from_str(&text);
-    let file = sources.add(path.clone(), text);
+    let file = sources.add(path.to_path_buf(), text);
     match parsed {
         Ok(own) => match config.framework_mode {
             FrameworkMode::Extend => framework.extend(own),

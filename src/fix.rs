@@ -21,6 +21,7 @@ use std::path::{Component, Path, PathBuf};
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Diagnostic, Edit, EditKind, Fix};
+use crate::load::guard::lexical;
 use crate::load::node::{Node, Value};
 use crate::money::{self, Money};
 use crate::source::{FileId, SourceFile, SourceMap};
@@ -813,28 +814,6 @@ pub enum WriteError {
 /// `root` only.
 pub fn write(root: &Path, file: &FileFix) -> Result<(), WriteError> {
     atomic::replace(root, &file.path, &file.before, &file.after)
-}
-
-/// `path` made absolute and normalised without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("/"))
-            .join(path)
-    };
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The repository's directory (canonical) and the names from it to

@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use crate::check;
 use crate::codes::Code;
 use crate::compile::{self, Compilation};
-use crate::config::{self, Config, FrameworkMode};
+use crate::config::{self, Config};
 use crate::decode::Decoder;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::framework::Framework;
@@ -82,24 +82,6 @@ fn bytes_path(bytes: &[u8]) -> PathBuf {
 #[cfg(not(unix))]
 fn bytes_path(bytes: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
-}
-
-/// A link out of the repository, at the link, as `load` reports one.
-fn outside(sources: &mut SourceMap, path: &Path, target: &Path) -> Diagnostic {
-    load::path_diagnostic(
-        sources,
-        path,
-        Code::OutsideRepository,
-        format!(
-            "{} is not read: {}",
-            path.display(),
-            load::guard::Refusal::Outside {
-                target: target.to_path_buf()
-            }
-        ),
-    )
-    .label("a link out of the repository")
-    .help("planc reads only files inside the repository: replace the link with the file itself")
 }
 
 /// What reading a missing file on disk fails with (ENOENT on Unix,
@@ -202,7 +184,7 @@ fn config_at(
         let mut config = Config::new(root);
         match stored(commit, path, config::DEFAULT_MAX_FILE_BYTES)? {
             Stored::Missing => continue,
-            Stored::Outside(target) => diags.push(outside(sources, path, &target)),
+            Stored::Outside(target) => diags.push(load::outside(sources, path, &target)),
             Stored::File(bytes) => {
                 if let Some(node) = decode_text(path, bytes, sources, diags)
                     .and_then(|text| load::parse_text(path, text, sources, diags))
@@ -231,7 +213,7 @@ fn framework_at(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Framework, GitError> {
-    let mut framework = Framework::built_in();
+    let framework = Framework::built_in();
     let Some(path) = &config.framework else {
         return Ok(framework);
     };
@@ -239,7 +221,7 @@ fn framework_at(
     let bytes = match stored(commit, &path, config.max_file_bytes)? {
         Stored::File(bytes) => bytes,
         Stored::Outside(target) => {
-            diags.push(outside(sources, &path, &target));
+            diags.push(load::outside(sources, &path, &target));
             return Ok(framework);
         }
         Stored::Missing => {
@@ -263,27 +245,9 @@ fn framework_at(
     let Some(text) = decode_text(&path, bytes, sources, diags) else {
         return Ok(framework);
     };
-    let parsed: Result<Framework, _> = toml::from_str(&text);
-    let file = sources.add(path.clone(), text);
-    match parsed {
-        Ok(own) => match config.framework_mode {
-            FrameworkMode::Extend => framework.extend(own),
-            FrameworkMode::Replace => framework = own,
-        },
-        Err(e) => {
-            let range = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::new(
-                    Code::Syntax,
-                    Span::new(file, range.start, range.end),
-                    format!("invalid framework file: {}", e.message().trim()),
-                )
-                .label(e.message().trim().to_string())
-                .help("a framework file has `[[outcomes]]` (number, key, title, aliases, aims) and `[judgements]`"),
-            );
-        }
-    }
-    Ok(framework)
+    Ok(crate::compile::framework_from_text(
+        config, &path, text, sources, diags,
+    ))
 }
 
 /// `path` with `.` dropped and `..` applied, never climbing above its
@@ -360,7 +324,7 @@ fn files_at(
                     match git::link_target(&entry.path, &target) {
                         Some(target) if hops < MAX_HOPS => links.push((target, name, hops + 1)),
                         Some(_) => {}
-                        None => diags.push(outside(sources, &name, &bytes_path(&target))),
+                        None => diags.push(load::outside(sources, &name, &bytes_path(&target))),
                     }
                     continue;
                 }

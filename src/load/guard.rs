@@ -45,7 +45,7 @@ pub struct Guard {
 }
 
 /// `path` made absolute and normalised without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
+pub fn lexical(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {

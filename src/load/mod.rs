@@ -495,7 +495,7 @@ const OUTSIDE_HELP: &str = "planc reads only files inside the repository: replac
      the file itself, or point it inside the repository";
 
 /// A link that leads out of the repository, at the link.
-fn outside(sources: &mut SourceMap, path: &Path, target: &Path) -> Diagnostic {
+pub(crate) fn outside(sources: &mut SourceMap, path: &Path, target: &Path) -> Diagnostic {
     path_diagnostic(
         sources,
         path,
