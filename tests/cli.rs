@@ -666,11 +666,7 @@ fn validate_guarded(dir: &Path, path: &Path) -> Output {
         .timeout(std::time::Duration::from_secs(120))
         .output()
         .expect("planc runs");
-    Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Output::from(output)
 }
 
 /// A bad input ends with its status and codes, a message naming the file,

@@ -7,13 +7,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const AS_OF: &str = "2008-06-30";
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{AS_OF, Output};
 
 fn planc(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut command = Command::cargo_bin("planc").unwrap();
@@ -28,12 +23,7 @@ fn planc(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -
     if let Some(text) = stdin {
         command.write_stdin(text);
     }
-    let output = command.output().unwrap();
-    Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Output::from(command.output().unwrap())
 }
 
 /// A plan overspent by £50 (an error) whose activity ends after the plan
