@@ -353,12 +353,21 @@ pub fn markdown(page: &str) -> Option<String> {
             return Some("an image".into());
         }
     }
-    let lower = page.to_ascii_lowercase();
-    let lower_escaped = |at: usize| at > 0 && lower.as_bytes()[at - 1] == b'\\';
-    for needle in ["](javascript:", "](data:", "](vbscript:"] {
-        for (at, _) in lower.match_indices(needle) {
-            if !lower_escaped(at) {
-                return Some(format!("a {} link", &needle[2..needle.len() - 1]));
+    // Link destinations, inline (`](dest`) and in reference definitions
+    // (`]: dest`), read as a Markdown renderer reads them: spaces and an
+    // opening `<` skipped, character references decoded.
+    for marker in ["](", "]:"] {
+        for (at, _) in page.match_indices(marker) {
+            if escaped(at) {
+                continue;
+            }
+            let rest = page[at + marker.len()..].trim_start();
+            let rest = rest.strip_prefix('<').unwrap_or(rest);
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"'))
+                .unwrap_or(rest.len());
+            if let Some(scheme) = active_scheme(&decode_references(&rest[..end])) {
+                return Some(format!("a {scheme} link"));
             }
         }
     }
@@ -408,6 +417,13 @@ mod tests {
         assert!(markdown("text <script>x</script>").is_some());
         assert!(markdown("![t](http://e/p.png)").is_some());
         assert!(markdown("[x](javascript:alert(1))").is_some());
+        // Reference definitions, spaces, character references, case.
+        assert!(markdown("[x]: javascript:alert(1)\n\n[y][x]").is_some());
+        assert!(markdown("[x]( javascript:alert(1))").is_some());
+        assert!(markdown("[x](jav&#x09;ascript:alert(1))").is_some());
+        assert!(markdown("[x](<JavaScript:alert(1)>)").is_some());
+        assert!(markdown("[x]: <data:text/html,hi>").is_some());
+        assert_eq!(markdown("[a](p.md) and [b]: https://example.org/x"), None);
         assert_eq!(
             markdown("a<br>b \\<script\\> !\\[t\\] \\[x\\](javascript:y)"),
             None
